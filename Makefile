@@ -1,0 +1,59 @@
+# Two commands for a fresh machine:
+#   make run    create .venv, install (CPU torch first), build the model cache, ingest documents/, serve :8000
+#   make test   the same set-up, then the whole test suite (real model, real Chroma, real API)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+export ASSISTANT_CACHE_DIR ?= $(CURDIR)/.cache
+
+.PHONY: install system-deps model ingest run serve test test-fast eval bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned: 2.13.0 resolves to the local CPU build, not the multi-GB CUDA one
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The Arabic PDF test renders with DejaVu Sans; install it if the machine lacks it (root, Debian).
+system-deps:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core)
+
+model: install
+	$(BIN)/assistant build-model
+
+ingest: model
+	$(BIN)/assistant ingest
+
+run: ingest
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
+
+serve:
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
+
+test: model system-deps
+	$(BIN)/pytest -q -ra
+
+test-fast: install
+	$(BIN)/pytest -q -m "not model and not server"
+
+eval: ingest
+	$(BIN)/python -m assistant.evaluate eval/questions.jsonl
+
+bench: ingest
+	$(BIN)/python benchmarks/retrieval.py
+	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/chat_latency.py
+
+lint: install
+	$(BIN)/ruff check assistant api embeddings tests benchmarks
+
+clean:
+	rm -rf $(VENV) data .cache .pytest_cache

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AssistantDep
+from api.schemas import DocumentOut, DocumentsResponse
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/v1/documents", response_model=DocumentsResponse)
+async def documents(assistant: AssistantDep) -> DocumentsResponse:
+    rows = await run_in_threadpool(assistant.documents)
+    return DocumentsResponse(documents=[DocumentOut(**row) for row in rows])

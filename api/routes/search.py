@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AssistantDep
+from api.schemas import SearchRequest, SearchResponse, SearchResult
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+@router.post("/search", response_model=SearchResponse)
+async def search(body: SearchRequest, assistant: AssistantDep) -> SearchResponse:
+    hits = await run_in_threadpool(assistant.search, body.query, body.k)
+    return SearchResponse(
+        results=[
+            SearchResult(document_id=h.chunk.document_id, chunk_id=h.chunk.id, text=h.chunk.text, score=h.score)
+            for h in hits
+        ]
+    )

@@ -1,0 +1,1 @@
+"""From retrieved chunks to a cited answer: evidence scoring, refusal, composition."""

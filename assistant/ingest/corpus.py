@@ -1,0 +1,149 @@
+"""Find the documents in a folder and turn each file into a cleaned ``SourceDocument``.
+
+Format (docs/corpus.md): any supported file (.md .txt .html .htm .pdf .docx) is a document whose id
+is its file name without the suffix. Metadata comes from, in order of precedence: a sidecar
+``<stem>.meta.yaml`` next to it, YAML front matter (.md), what the loader found (HTML/PDF/DOCX
+title), and finally the first line of the text as title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import DocumentLoadError
+from assistant.ingest.clean import clean_text
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
+from assistant.types import DOCUMENT_KINDS, SourceDocument
+
+SIDECAR_SUFFIX = ".meta.yaml"
+METADATA_KEYS = {"title", "kind", "date", "place", "language", "source_url"}
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    path: Path
+    reason: str
+
+
+def discover(folder: Path) -> list[Path]:
+    """Supported files under ``folder`` (recursively), skipping hidden files, sidecars and READMEs."""
+    if not folder.is_dir():
+        raise DocumentLoadError(f"The documents folder '{folder}' does not exist or is not a folder.")
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part.startswith((".", "_")) for part in rel.parts) or not path.is_file():
+            continue
+        if path.name.endswith(SIDECAR_SUFFIX) or path.stem.upper() == "README":
+            continue
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append(path)
+    return found
+
+
+def document_id(path: Path, folder: Path) -> str:
+    rel = path.relative_to(folder).with_suffix("")
+    return re.sub(r"\s+", "-", rel.as_posix().strip())
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DocumentLoadError(f"{sidecar.name}: the metadata file is not valid YAML ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise DocumentLoadError(f"{sidecar.name}: the metadata file must be a mapping of key: value.")
+    return data
+
+
+def guess_language(text: str) -> str:
+    letters = _LETTER.findall(text[:5000])
+    if not letters:
+        return "ar"
+    arabic = sum(1 for ch in letters if _ARABIC.match(ch))
+    return "ar" if arabic / len(letters) >= 0.3 else "en"
+
+
+def normalise_date(value: Any, source: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError as exc:
+        raise DocumentLoadError(
+            f"{source}: date '{value}' is not an ISO date; write it as YYYY-MM-DD (e.g. 2024-12-03)."
+        ) from exc
+
+
+def first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+def content_hash(text: str, metadata: dict[str, Any]) -> str:
+    payload = json.dumps({"text": text, "meta": metadata}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def load_document(path: Path, folder: Path) -> SourceDocument:
+    """Load, clean and describe one file. Raises ``DocumentLoadError`` with a reason."""
+    loaded = load_file(path)
+    text = clean_text(loaded.text)
+    if not text.strip():
+        raise DocumentLoadError(f"{path.name}: no text is left after removing web boilerplate.")
+    meta: dict[str, Any] = {k: v for k, v in (loaded.metadata or {}).items() if k in METADATA_KEYS}
+    meta.update({k: v for k, v in read_sidecar(path).items() if k in METADATA_KEYS})
+    kind = str(meta.get("kind") or "other")
+    if kind not in DOCUMENT_KINDS:
+        raise DocumentLoadError(f"{path.name}: kind '{kind}' is not one of {', '.join(DOCUMENT_KINDS)}.")
+    described = {
+        "title": str(meta.get("title") or loaded.title or first_line(text)),
+        "kind": kind,
+        "date": normalise_date(meta.get("date"), path.name),
+        "place": (str(meta["place"]) if meta.get("place") else None),
+        "language": str(meta.get("language") or guess_language(text)),
+    }
+    return SourceDocument(
+        id=document_id(path, folder),
+        text=text,
+        source_path=path.relative_to(folder).as_posix(),
+        content_hash=content_hash(text, described),
+        **described,
+    )
+
+
+def load_corpus(folder: Path) -> Iterator[SourceDocument | LoadFailure]:
+    """Every document of ``folder``; unreadable files come back as ``LoadFailure`` so ingestion goes on."""
+    seen: dict[str, Path] = {}
+    for path in discover(folder):
+        doc_id = document_id(path, folder)
+        if doc_id in seen:
+            yield LoadFailure(path, f"another file ({seen[doc_id].name}) already has the id '{doc_id}'; rename one.")
+            continue
+        seen[doc_id] = path
+        try:
+            yield load_document(path, folder)
+        except DocumentLoadError as exc:
+            yield LoadFailure(path, exc.message)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is reported and skipped
+            yield LoadFailure(path, f"{path.name}: could not be read ({type(exc).__name__}: {exc}).")

@@ -1,0 +1,187 @@
+"""Incremental indexing: only new or changed chunks are embedded.
+
+Chunk ids are content hashes, so an unchanged corpus costs no embedding work, a changed document
+re-embeds only the chunks whose text changed, and a deleted document is removed from Chroma
+(and so from BM25, which is rebuilt from Chroma) and from the SQL catalogue.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+from tqdm import tqdm
+
+from assistant.arabic import split_sentences
+from assistant.embedding import Embedder
+from assistant.ingest.chunking import chunk_text
+from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
+from assistant.store.chroma_store import ChromaStore, SentenceRecord
+from assistant.store.database import DocumentRecord, utcnow
+from assistant.types import Chunk, SourceDocument
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    chunks_embedded: int = 0
+    sentences_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def sentence_records(chunk: Chunk) -> list[SentenceRecord]:
+    """The sentences of a chunk, with offsets into the document text."""
+    return [
+        SentenceRecord(
+            id=f"{chunk.id}:{i}",
+            chunk_id=chunk.id,
+            document_id=chunk.document_id,
+            start=chunk.start + s.start,
+            end=chunk.start + s.end,
+            text=s.text,
+        )
+        for i, s in enumerate(split_sentences(chunk.text))
+    ]
+
+
+class Indexer:
+    def __init__(
+        self,
+        store: ChromaStore,
+        sessions: sessionmaker,
+        embedder: Embedder,
+        *,
+        max_tokens: int,
+        overlap_sentences: int,
+        batch_size: int = 64,
+    ):
+        self.store = store
+        self.sessions = sessions
+        self.embedder = embedder
+        self.max_tokens = max_tokens
+        self.overlap_sentences = overlap_sentences
+        self.batch_size = batch_size
+
+    def chunk(self, doc: SourceDocument) -> list[Chunk]:
+        return chunk_text(
+            doc.id,
+            doc.text,
+            self.embedder.count_tokens,
+            max_tokens=self.max_tokens,
+            overlap_sentences=self.overlap_sentences,
+        )
+
+    def embed(self, texts: list[str], progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        parts = []
+        with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress) as bar:
+            for i in range(0, len(texts), self.batch_size):
+                batch = texts[i : i + self.batch_size]
+                parts.append(self.embedder.embed_passages(batch))
+                bar.update(len(batch))
+        return np.vstack(parts)
+
+    def run(
+        self, folder: Path, *, progress: bool = True, on_failure: Callable[[LoadFailure], None] | None = None
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        with self.sessions() as session:
+            known = {r.id: r for r in session.scalars(select(DocumentRecord))}
+        seen: set[str] = set()
+        pending: list[tuple[SourceDocument, list[Chunk], list[Chunk]]] = []  # doc, all chunks, new chunks
+        for item in load_corpus(folder):
+            if isinstance(item, LoadFailure):
+                report.failed.append((item.path.name, item.reason))
+                # keep the previously indexed version of an unreadable file: nothing stored is lost
+                seen.add(document_id(item.path, folder))
+                if on_failure:
+                    on_failure(item)
+                continue
+            seen.add(item.id)
+            record = known.get(item.id)
+            if record is not None and record.content_hash == item.content_hash:
+                report.unchanged.append(item.id)
+                continue
+            chunks = self.chunk(item)
+            present = self.store.existing_ids([c.id for c in chunks])
+            pending.append((item, chunks, [c for c in chunks if c.id not in present]))
+
+        new_chunks = [c for _, _, fresh in pending for c in fresh]
+        new_sentences = [s for c in new_chunks for s in sentence_records(c)]
+        vectors = self.embed([c.text for c in new_chunks] + [s.text for s in new_sentences], progress)
+        chunk_vectors, sentence_vectors = vectors[: len(new_chunks)], vectors[len(new_chunks) :]
+        report.chunks_embedded, report.sentences_embedded = len(new_chunks), len(new_sentences)
+
+        offset_c = offset_s = 0
+        for doc, chunks, fresh in pending:
+            titles = {doc.id: doc.title}
+            fresh_sentences = [s for c in fresh for s in sentence_records(c)]
+            self.store.add_chunks(fresh, chunk_vectors[offset_c : offset_c + len(fresh)], titles)
+            self.store.add_sentences(
+                fresh_sentences, sentence_vectors[offset_s : offset_s + len(fresh_sentences)]
+            )
+            offset_c += len(fresh)
+            offset_s += len(fresh_sentences)
+            fresh_ids = {c.id for c in fresh}
+            self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles)
+            stale = self.store.chunk_ids_of(doc.id) - {c.id for c in chunks}
+            self.store.delete_chunks(sorted(stale))
+            self._save_document(doc, len(chunks))
+            (report.updated if doc.id in known else report.added).append(doc.id)
+
+        for doc_id in sorted(set(known) - seen):
+            self.store.delete_document(doc_id)
+            with self.sessions.begin() as session:
+                record = session.get(DocumentRecord, doc_id)
+                if record is not None:
+                    session.delete(record)
+            report.removed.append(doc_id)
+
+        report.chunks_total = self.store.count()
+        report.seconds = time.perf_counter() - started
+        log.info(
+            "ingest: %d added, %d updated, %d unchanged, %d removed, %d failed, %d chunks embedded in %.1fs",
+            len(report.added),
+            len(report.updated),
+            len(report.unchanged),
+            len(report.removed),
+            len(report.failed),
+            report.chunks_embedded,
+            report.seconds,
+        )
+        return report
+
+    def _save_document(self, doc: SourceDocument, chunk_count: int) -> None:
+        with self.sessions.begin() as session:
+            record = session.get(DocumentRecord, doc.id) or DocumentRecord(id=doc.id)
+            record.title = doc.title
+            record.kind = doc.kind
+            record.date = doc.date
+            record.place = doc.place
+            record.language = doc.language
+            record.source_path = doc.source_path
+            record.content_hash = doc.content_hash
+            record.text = doc.text
+            record.chunk_count = chunk_count
+            record.updated_at = utcnow()
+            session.add(record)
+

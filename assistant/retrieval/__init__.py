@@ -1,0 +1,1 @@
+"""Dense (Chroma), lexical (BM25) and their fusion."""

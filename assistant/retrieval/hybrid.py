@@ -1,0 +1,96 @@
+"""Hybrid retrieval: dense search in Chroma + BM25, fused with weighted RRF."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Literal
+
+import numpy as np
+
+from assistant.embedding import Embedder
+from assistant.retrieval.fusion import weighted_rrf
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.store.chroma_store import ChromaStore
+from assistant.types import Chunk, Hit
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        *,
+        dense_weight: float,
+        rrf_k: int,
+        candidate_k: int,
+    ):
+        self.store = store
+        self.embedder = embedder
+        self.dense_weight = dense_weight
+        self.rrf_k = rrf_k
+        self.candidate_k = candidate_k
+        self.chunks: dict[str, Chunk] = {}
+        self.titles: dict[str, str] = {}
+        self.lexical = LexicalIndex([], [])
+        self.reload()
+
+    def reload(self) -> None:
+        """(Re)load the chunk catalogue from Chroma and rebuild BM25 from it (one source of truth)."""
+        started = time.perf_counter()
+        chunks: dict[str, Chunk] = {}
+        titles: dict[str, str] = {}
+        for chunk, title in self.store.iter_chunks():
+            chunks[chunk.id] = chunk
+            titles[chunk.document_id] = title
+        lexical = LexicalIndex(list(chunks), [c.text for c in chunks.values()])
+        self.chunks, self.titles, self.lexical = chunks, titles, lexical
+        log.info("retriever loaded %d chunks in %.2fs", len(chunks), time.perf_counter() - started)
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed_queries([query])[0]
+
+    def search(
+        self, query: str, k: int, *, mode: Mode = "hybrid", query_vector: np.ndarray | None = None
+    ) -> list[Hit]:
+        if not self.chunks:
+            return []
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embed_query(query) if query_vector is None else query_vector
+            dense = [(cid, s) for cid, s in self.store.query_chunks(vector, self.candidate_k) if cid in self.chunks]
+        if mode in ("hybrid", "lexical"):
+            lexical = self.lexical.search(query, self.candidate_k)
+        dense_info = {cid: (rank, s) for rank, (cid, s) in enumerate(dense, start=1)}
+        lexical_info = {cid: (rank, s) for rank, (cid, s) in enumerate(lexical, start=1)}
+        if mode == "dense":
+            ranked = dense
+        elif mode == "lexical":
+            ranked = lexical
+        else:
+            ranked = weighted_rrf(
+                [c for c, _ in dense], [c for c, _ in lexical], dense_weight=self.dense_weight, k=self.rrf_k
+            )
+        hits = []
+        for cid, score in ranked[:k]:
+            d_rank, d_score = dense_info.get(cid, (None, None))
+            l_rank, l_score = lexical_info.get(cid, (None, None))
+            hits.append(
+                Hit(
+                    chunk=self.chunks[cid],
+                    score=float(score),
+                    dense_score=d_score,
+                    dense_rank=d_rank,
+                    lexical_score=l_score,
+                    lexical_rank=l_rank,
+                )
+            )
+        return hits

@@ -1,0 +1,41 @@
+"""BM25 over Arabic-normalised, lightly stemmed tokens (bm25s)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+
+from assistant.arabic import bm25_tokens
+
+log = logging.getLogger(__name__)
+
+
+class LexicalIndex:
+    """An in-memory BM25 index keyed by chunk id. Documents and queries share ``bm25_tokens``."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str]):
+        self.ids = list(ids)
+        self._bm25: bm25s.BM25 | None = None
+        if self.ids:
+            self._bm25 = bm25s.BM25()
+            self._bm25.index([bm25_tokens(t) for t in texts], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Best chunks for ``query`` as (chunk_id, bm25 score), score > 0 only."""
+        if self._bm25 is None:
+            return []
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in bm25_tokens(query) if t in vocab]
+        if not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        k = min(k, len(self.ids))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

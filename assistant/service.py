@@ -1,0 +1,181 @@
+"""The assistant as one object: ingest, search, ask, list documents.
+
+Heavy parts (model, Chroma, BM25) are built once; the API builds one ``Assistant`` in its lifespan
+and the CLI builds one per command.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from assistant.answer.base import Generator, refusal
+from assistant.answer.evidence import confidence, score_evidence
+from assistant.answer.extractive import ExtractiveComposer
+from assistant.config import Settings
+from assistant.embedding import Embedder, load_embedder
+from assistant.errors import IndexNotReady, InvalidRequest, NotFound
+from assistant.ingest.indexer import IngestReport, Indexer
+from assistant.retrieval.hybrid import HybridRetriever, Mode
+from assistant.store.chroma_store import ChromaStore
+from assistant.store.database import (
+    AnswerRecord,
+    Conversation,
+    DocumentRecord,
+    make_engine,
+    make_sessionmaker,
+    sqlite_url,
+)
+from assistant.types import Answer, Hit
+
+log = logging.getLogger(__name__)
+
+GENERATION_FILE = "index-generation"
+
+
+class Assistant:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None):
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.embedder = embedder or load_embedder(settings)
+        self.db = make_engine(settings.database_url or sqlite_url(self.data_dir))
+        self.sessions = make_sessionmaker(self.db)
+        self.store = ChromaStore(self.data_dir, self.embedder)
+        self.retriever = HybridRetriever(
+            self.store,
+            self.embedder,
+            dense_weight=settings.fusion_dense_weight,
+            rrf_k=settings.fusion_rrf_k,
+            candidate_k=settings.candidate_k,
+        )
+        self.generator = generator or ExtractiveComposer(max_sentences=settings.answer_max_sentences)
+        self._generation = self._read_generation()
+
+    # --- index lifecycle ----------------------------------------------------------------------
+    def _generation_path(self) -> Path:
+        return self.data_dir / GENERATION_FILE
+
+    def _read_generation(self) -> str:
+        try:
+            return self._generation_path().read_text().strip()
+        except FileNotFoundError:
+            return ""
+
+    def refresh(self) -> None:
+        """Reload the retriever if another process (``assistant ingest``) changed the index."""
+        current = self._read_generation()
+        if current != self._generation:
+            self.retriever.reload()
+            self._generation = current
+
+    @property
+    def ready(self) -> bool:
+        return len(self.retriever) > 0
+
+    def require_index(self) -> None:
+        self.refresh()
+        if not self.ready:
+            raise IndexNotReady()
+
+    def ingest(self, documents_dir: Path | None = None, *, progress: bool = True, rebuild: bool = False) -> IngestReport:
+        folder = Path(documents_dir or self.settings.documents_dir)
+        if rebuild:
+            self.store.reset()
+            with self.sessions.begin() as session:
+                session.query(DocumentRecord).delete()
+        indexer = Indexer(
+            self.store,
+            self.sessions,
+            self.embedder,
+            max_tokens=self.settings.chunk_max_tokens,
+            overlap_sentences=self.settings.chunk_overlap_sentences,
+            batch_size=self.settings.embed_batch_size,
+        )
+        report = indexer.run(folder, progress=progress)
+        if report.changed or rebuild:
+            self._generation_path().write_text(uuid.uuid4().hex)
+        self.retriever.reload()
+        self._generation = self._read_generation()
+        return report
+
+    # --- queries ------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, *, mode: Mode = "hybrid") -> list[Hit]:
+        query = self.validate_text(query, "query")
+        if not 1 <= k <= 100:
+            raise InvalidRequest("k must be between 1 and 100.")
+        self.require_index()
+        return self.retriever.search(query, k, mode=mode)
+
+    def answer(self, question: str) -> tuple[Answer, list[Hit]]:
+        """Retrieve, score evidence, refuse or compose. Does not store anything."""
+        question = self.validate_text(question, "message")
+        self.require_index()
+        started = time.perf_counter()
+        vector = self.retriever.embed_query(question)
+        hits = self.retriever.search(question, self.settings.retrieval_k, query_vector=vector)
+        evidence = score_evidence(vector, hits, self.store)
+        best = confidence(evidence)
+        if best < self.settings.refusal_threshold:
+            result = refusal(best, "weak_evidence")
+        else:
+            result = self.generator.generate(question, hits, evidence)
+            titles = self.retriever.titles
+            result.citations = [replace(c, title=titles.get(c.document_id, "")) for c in result.citations]
+        log.info(
+            "answered: refused=%s confidence=%.3f citations=%d in %.0f ms",
+            result.refused,
+            best,
+            len(result.citations),
+            (time.perf_counter() - started) * 1000,
+        )
+        return result, hits
+
+    def ask(self, question: str, conversation_id: str | None = None) -> tuple[Answer, str, str]:
+        """Answer and store the exchange. Returns (answer, conversation_id, answer_id)."""
+        result, hits = self.answer(question)
+        with self.sessions.begin() as session:
+            if conversation_id:
+                conversation = session.get(Conversation, conversation_id)
+                if conversation is None:
+                    raise NotFound(
+                        f"Unknown conversation_id '{conversation_id[:64]}'. "
+                        "Send conversation_id null to start a new conversation."
+                    )
+            else:
+                conversation = Conversation(id=uuid.uuid4().hex)
+                session.add(conversation)
+                session.flush()
+            record = AnswerRecord(
+                conversation_id=conversation.id,
+                question=question.strip(),
+                answer=result.text,
+                refused=result.refused,
+                confidence=result.confidence,
+                generator=result.generator,
+                citations=[c.__dict__ for c in result.citations],
+                retrieved=[{"chunk_id": h.chunk.id, "score": h.score} for h in hits],
+            )
+            session.add(record)
+            session.flush()
+            return result, conversation.id, record.id
+
+    def documents(self) -> list[dict[str, Any]]:
+        with self.sessions() as session:
+            return [r.public() for r in session.scalars(select(DocumentRecord).order_by(DocumentRecord.id))]
+
+    def validate_text(self, text: str, field: str) -> str:
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidRequest(f"The {field} is empty. Send a question as non-empty text.")
+        if len(text) > self.settings.max_message_chars:
+            raise InvalidRequest(
+                f"The {field} is {len(text)} characters long; the limit is "
+                f"{self.settings.max_message_chars}. Shorten it and try again."
+            )
+        return text.strip()

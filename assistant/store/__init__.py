@@ -1,0 +1,1 @@
+"""Persistence: Chroma (vectors + chunk texts) and SQL (documents, conversations, answers)."""

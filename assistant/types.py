@@ -1,0 +1,91 @@
+"""Plain data types passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DOCUMENT_KINDS = ("declaration", "brief", "event_report", "about", "other")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A cleaned document ready to be chunked.
+
+    ``text`` is the article text after boilerplate removal; chunk offsets index into it.
+    """
+
+    id: str
+    title: str
+    text: str
+    kind: str = "other"
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD) of the event or publication, when the text gives one
+    place: str | None = None
+    language: str = "ar"
+    source_path: str = ""
+    content_hash: str = ""
+
+    def metadata(self) -> dict[str, str | None]:
+        return {
+            "document_id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "date": self.date,
+            "place": self.place,
+            "language": self.language,
+            "source_path": self.source_path,
+        }
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence span inside a text: ``text == source[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable span of a document: ``text == document.text[start:end]``."""
+
+    id: str
+    document_id: str
+    position: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Hit:
+    """A chunk returned by retrieval with its fused score and the per-retriever ranks."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    lexical_score: float | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    document_id: str
+    title: str
+    quote: str  # exact substring of the chunk's text
+    chunk_id: str
+    score: float
+    start: int = 0  # offsets of the quote inside the document text
+    end: int = 0
+
+
+@dataclass
+class Answer:
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    generator: str = "extractive"
+    confidence: float = 0.0
+    refusal_reason: str | None = None
