@@ -45,7 +45,7 @@ test-fast: install
 	$(BIN)/pytest -q -m "not model and not server"
 
 eval: ingest
-	$(BIN)/python -m assistant.evaluate eval/questions.jsonl
+	$(BIN)/assistant eval --dataset eval/questions.jsonl
 
 bench: ingest
 	$(BIN)/python benchmarks/retrieval.py

@@ -170,6 +170,13 @@ class Assistant:
         with self.sessions() as session:
             return [r.public() for r in session.scalars(select(DocumentRecord).order_by(DocumentRecord.id))]
 
+    def document_text(self, document_id: str) -> str:
+        with self.sessions() as session:
+            record = session.get(DocumentRecord, document_id)
+            if record is None:
+                raise NotFound(f"No document with id '{document_id}'.")
+            return record.text
+
     def validate_text(self, text: str, field: str) -> str:
         if not isinstance(text, str) or not text.strip():
             raise InvalidRequest(f"The {field} is empty. Send a question as non-empty text.")

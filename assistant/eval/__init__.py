@@ -1,0 +1,1 @@
+"""Evaluation: datasets of questions, retrieval and answer metrics, reports."""

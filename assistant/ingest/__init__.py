@@ -1,0 +1,1 @@
+"""Document ingestion: loading files of the supported formats and cleaning web boilerplate."""

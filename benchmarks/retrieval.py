@@ -1,0 +1,147 @@
+"""Retrieval quality: BM25 alone, dense alone and weighted-RRF hybrids, side by side in one run.
+
+Corpora and questions:
+  * ARCD train (../shared/datasets/arcd-train.json): 231 Arabic Wikipedia paragraphs, one document
+    each; 693 questions; the question's own paragraph is the relevant document.
+  * Our corpus (documents/) with eval/calibration.jsonl (used to choose the fusion) and
+    eval/questions.jsonl (held out); a chunk is relevant when it overlaps the evidence sentence.
+
+Prints Recall@1/5/10 and MRR@10 per method. Each question is embedded and searched once; the
+fusion grid is evaluated on the stored candidate lists.
+
+    .venv/bin/python benchmarks/retrieval.py [--arcd PATH] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from assistant.config import Settings  # noqa: E402
+from assistant.eval.dataset import load_rows  # noqa: E402
+from assistant.eval.metrics import dedupe, mrr_at, recall_at  # noqa: E402
+from assistant.eval.runner import relevant_chunks  # noqa: E402
+from assistant.retrieval.fusion import weighted_rrf  # noqa: E402
+from assistant.service import Assistant  # noqa: E402
+
+WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9)
+RRF_KS = (5, 20, 60)
+CANDIDATES = 50
+
+
+def write_arcd_corpus(arcd: Path, folder: Path, limit: int | None) -> list[tuple[str, set[str]]]:
+    data = json.loads(arcd.read_text(encoding="utf-8"))["data"]
+    folder.mkdir(parents=True, exist_ok=True)
+    questions: list[tuple[str, set[str]]] = []
+    n = 0
+    for article in data:
+        for paragraph in article["paragraphs"]:
+            doc_id = f"arcd-{n:04d}"
+            path = folder / f"{doc_id}.txt"
+            text = paragraph["context"].strip() + "\n"
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+            for qa in paragraph["qas"]:
+                questions.append((qa["question"], {doc_id}))
+            n += 1
+    return questions[:limit] if limit else questions
+
+
+def candidate_lists(assistant: Assistant, questions: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Dense and BM25 chunk rankings per question (each question embedded once)."""
+    retriever = assistant.retriever
+    vectors = assistant.embedder.embed_queries(questions)
+    out = []
+    for question, vector in zip(questions, vectors, strict=True):
+        dense = [cid for cid, _ in assistant.store.query_chunks(vector, CANDIDATES)]
+        lexical = [cid for cid, _ in retriever.lexical.search(question, CANDIDATES)]
+        out.append((dense, lexical))
+    return out
+
+
+def score(
+    rankings: list[list[str]], relevant: list[set[str]], to_unit: Callable[[str], str]
+) -> dict[str, float]:
+    r1 = r5 = r10 = mrr = 0.0
+    for ranking, rel in zip(rankings, relevant, strict=True):
+        units = dedupe([to_unit(c) for c in ranking])
+        r1 += recall_at(units, rel, 1)
+        r5 += recall_at(units, rel, 5)
+        r10 += recall_at(units, rel, 10)
+        mrr += mrr_at(units, rel, 10)
+    n = len(rankings) or 1
+    return {"R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR@10": mrr / n}
+
+
+def methods(cands: list[tuple[list[str], list[str]]]) -> dict[str, list[list[str]]]:
+    out = {"bm25": [lex for _, lex in cands], "dense": [dense for dense, _ in cands]}
+    for w in WEIGHTS:
+        for k in RRF_KS:
+            out[f"rrf w={w} k={k}"] = [
+                [c for c, _ in weighted_rrf(dense, lex, dense_weight=w, k=k)] for dense, lex in cands
+            ]
+    return out
+
+
+def table(title: str, results: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    print(f"{'method':<18} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7}")
+    for name, m in results.items():
+        print(f"{name:<18} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['R@10']:6.3f} {m['MRR@10']:7.3f}")
+
+
+def evaluate_own(assistant: Assistant, dataset: Path) -> dict[str, dict[str, float]]:
+    rows = [r for r in load_rows(dataset) if r.answerable]
+    cands = candidate_lists(assistant, [r.question for r in rows])
+    relevant = [relevant_chunks(assistant, r) for r in rows]
+    return {name: score(rk, relevant, lambda c: c) for name, rk in methods(cands).items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--arcd", type=Path, default=REPO.parent / "shared" / "datasets" / "arcd-train.json")
+    parser.add_argument("--limit", type=int, default=None, help="ARCD questions to use (default all)")
+    parser.add_argument("--work", type=Path, default=REPO / ".cache" / "bench")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+
+    cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
+    own = Assistant(Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache))
+    own.ingest(progress=False)
+    all_results: dict[str, dict[str, dict[str, float]]] = {}
+    for name in ("calibration", "questions"):
+        started = time.perf_counter()
+        all_results[f"own/{name}"] = evaluate_own(own, REPO / "eval" / f"{name}.jsonl")
+        table(f"Own corpus, eval/{name}.jsonl, chunk-level ({time.perf_counter() - started:.1f}s)", all_results[f"own/{name}"])
+
+    if args.arcd.exists():
+        questions = write_arcd_corpus(args.arcd, args.work / "arcd-docs", args.limit)
+        arcd = Assistant(
+            Settings(data_dir=args.work / "arcd-data", documents_dir=args.work / "arcd-docs", cache_dir=cache),
+            embedder=own.embedder,
+        )
+        report = arcd.ingest(progress=True)
+        print(f"\nARCD: {len(questions)} questions over {len(report.added) + len(report.unchanged)} paragraphs")
+        started = time.perf_counter()
+        cands = candidate_lists(arcd, [q for q, _ in questions])
+        doc_of = {cid: c.document_id for cid, c in arcd.retriever.chunks.items()}
+        all_results["arcd"] = {
+            name: score(rk, [rel for _, rel in questions], doc_of.__getitem__) for name, rk in methods(cands).items()
+        }
+        table(f"ARCD train, document-level ({time.perf_counter() - started:.1f}s)", all_results["arcd"])
+    else:
+        print(f"\nARCD file not found at {args.arcd}; skipped")
+    if args.json:
+        args.json.write_text(json.dumps(all_results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

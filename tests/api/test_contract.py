@@ -1,0 +1,102 @@
+"""The HTTP contract with the fast fake embedder: shapes, validation, errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from assistant.service import Assistant
+
+
+@pytest.fixture
+def empty_client(settings, fake_embedder):
+    with TestClient(create_app(assistant=Assistant(settings, embedder=fake_embedder))) as client:
+        yield client
+
+
+@pytest.fixture
+def client(settings, fake_embedder, corpus_copy):
+    assistant = Assistant(settings, embedder=fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    with TestClient(create_app(assistant=assistant)) as client:
+        yield client
+
+
+def test_query_before_ingest_is_a_clear_503(empty_client):
+    for path, body in (("/v1/chat", {"message": "ما هي شبكة المدن القوية؟"}), ("/v1/search", {"query": "القمة", "k": 3})):
+        response = empty_client.post(path, json=body)
+        assert response.status_code == 503
+        assert response.json()["error"] == "index_not_ready"
+        assert "assistant ingest" in response.json()["message"]
+    assert empty_client.get("/healthz").status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"message": ""}, "empty"),
+        ({"message": "   \n\t "}, "empty"),
+        ({"message": "ا" * 4001}, "4000"),
+        ({"message": 42}, "message"),
+        ({}, "required"),
+        ({"message": "سؤال", "conversation_id": "x" * 65}, "conversation_id"),
+    ],
+)
+def test_bad_chat_requests_get_422_with_a_reason(client, body, fragment):
+    response = client.post("/v1/chat", json=body)
+    assert response.status_code == 422
+    payload = response.json()
+    assert payload["error"] == "invalid_request"
+    assert fragment in payload["message"]
+    assert "Traceback" not in response.text
+
+
+def test_malformed_json_gets_422(client):
+    response = client.post("/v1/chat", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "JSON" in response.json()["message"]
+
+
+def test_message_at_the_limit_is_accepted(client):
+    assert client.post("/v1/chat", json={"message": "ا" * 4000}).status_code == 200
+
+
+def test_search_shape_and_whole_chunk_text(client):
+    response = client.post("/v1/search", json={"query": "كيب تاون", "k": 3})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert 1 <= len(results) <= 3
+    assert set(results[0]) == {"document_id", "chunk_id", "text", "score"}
+    assert results[0]["document_id"] == "fifth-global-summit-nlc-2024"
+
+
+def test_search_k_validated(client):
+    assert client.post("/v1/search", json={"query": "القمة", "k": 0}).status_code == 422
+    assert client.post("/v1/search", json={"query": " ", "k": 3}).status_code == 422
+
+
+def test_documents_listing(client):
+    docs = client.get("/v1/documents").json()["documents"]
+    assert len(docs) == 5
+    assert {d["kind"] for d in docs} >= {"declaration", "event_report", "about"}
+    melbourne = next(d for d in docs if d["id"] == "melbourne-declaration-2018")
+    assert melbourne["date"] == "2018-07-11" and melbourne["language"] == "ar"
+
+
+def test_conversation_ids(client):
+    first = client.post("/v1/chat", json={"message": "أين عقدت القمة العالمية الخامسة؟"}).json()
+    assert first["conversation_id"] and first["answer_id"]
+    second = client.post(
+        "/v1/chat", json={"message": "ومتى عقدت؟", "conversation_id": first["conversation_id"]}
+    ).json()
+    assert second["conversation_id"] == first["conversation_id"]
+    assert second["answer_id"] != first["answer_id"]
+    unknown = client.post("/v1/chat", json={"message": "سؤال", "conversation_id": "does-not-exist"})
+    assert unknown.status_code == 404
+    assert "conversation_id" in unknown.json()["message"]
+
+
+def test_healthz_ok_after_ingest(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["chunks"] > 0

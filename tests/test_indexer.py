@@ -1,0 +1,121 @@
+"""Incremental ingestion against real Chroma and SQLite, with the fast fake embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.service import Assistant
+
+
+def make(settings, embedder) -> Assistant:
+    return Assistant(settings, embedder=embedder)
+
+
+def test_first_ingest_indexes_every_document(settings, fake_embedder, corpus_copy: Path):
+    assistant = make(settings, fake_embedder)
+    report = assistant.ingest(corpus_copy, progress=False)
+    assert sorted(report.added) == sorted(p.stem for p in corpus_copy.glob("*.txt"))
+    assert report.failed == []
+    assert report.chunks_embedded == report.chunks_total > 0
+    assert report.sentences_embedded > report.chunks_embedded
+    assert len(assistant.retriever) == report.chunks_total
+    docs = {d["id"]: d for d in assistant.documents()}
+    assert docs["fifth-global-summit-nlc-2024"]["kind"] == "event_report"
+    assert docs["fifth-global-summit-nlc-2024"]["date"] == "2024-12-03"
+    assert docs["about-scn"]["date"] is None
+
+
+def test_cleaning_happens_at_ingest(settings, fake_embedder, corpus_copy: Path):
+    assistant = make(settings, fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    texts = " ".join(c.text for c in assistant.retriever.chunks.values())
+    for boilerplate in ("arrow-circle", "Leave a Reply", "WPML", "دقائق وقت القراءة"):
+        assert boilerplate not in texts
+
+
+def test_rerun_on_unchanged_corpus_embeds_nothing(settings, fake_embedder, corpus_copy: Path):
+    make(settings, fake_embedder).ingest(corpus_copy, progress=False)
+    fake_embedder.texts = 0
+    again = make(settings, fake_embedder)  # a new process would start like this
+    report = again.ingest(corpus_copy, progress=False)
+    assert fake_embedder.texts == 0
+    assert report.chunks_embedded == 0
+    assert len(report.unchanged) == 5 and not report.changed
+
+
+def test_changed_document_is_replaced(settings, fake_embedder, corpus_copy: Path):
+    assistant = make(settings, fake_embedder)
+    first = assistant.ingest(corpus_copy, progress=False)
+    path = corpus_copy / "about-scn.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nفقرة جديدة تماما عن برنامج المنح الصغيرة للمدن.\n", encoding="utf-8")
+    fake_embedder.texts = 0
+    report = assistant.ingest(corpus_copy, progress=False)
+    assert report.updated == ["about-scn"]
+    assert 0 < report.chunks_embedded < first.chunks_embedded  # only the changed tail is re-embedded
+    hits = assistant.search("برنامج المنح الصغيرة", k=3, mode="lexical")
+    assert hits and hits[0].chunk.document_id == "about-scn"
+    stored = assistant.store.chunk_ids_of("about-scn")
+    assert stored == {c.id for c in assistant.retriever.chunks.values() if c.document_id == "about-scn"}
+    for chunk in assistant.retriever.chunks.values():
+        assert chunk.id in assistant.store.existing_ids([chunk.id])
+
+
+def test_deleted_document_leaves_every_index(settings, fake_embedder, corpus_copy: Path):
+    assistant = make(settings, fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    (corpus_copy / "birmingham-stronger-cities-conference.txt").unlink()
+    report = assistant.ingest(corpus_copy, progress=False)
+    assert report.removed == ["birmingham-stronger-cities-conference"]
+    doc = "birmingham-stronger-cities-conference"
+    assert assistant.store.chunk_ids_of(doc) == set()
+    assert assistant.store.sentences.get(where={"document_id": doc}, include=[])["ids"] == []
+    assert all(c.document_id != doc for c in assistant.retriever.chunks.values())
+    assert all(assistant.retriever.chunks[cid].document_id != doc for cid, _ in assistant.retriever.lexical.search("بيرمنغهام", 10))
+    assert doc not in {d["id"] for d in assistant.documents()}
+
+
+def test_unreadable_file_is_reported_and_the_rest_goes_on(settings, fake_embedder, corpus_copy: Path):
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (corpus_copy / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe garbage \x00")
+    assistant = make(settings, fake_embedder)
+    report = assistant.ingest(corpus_copy, progress=False)
+    failed = dict(report.failed)
+    assert set(failed) == {"broken.pdf", "binary.txt"}
+    assert all(reason for reason in failed.values())
+    assert len(report.added) == 5
+
+
+def test_previous_version_kept_when_file_becomes_unreadable(settings, fake_embedder, corpus_copy: Path):
+    assistant = make(settings, fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    before = assistant.store.chunk_ids_of("about-scn")
+    (corpus_copy / "about-scn.txt").write_bytes(b"\x00\x00\x00binary now")
+    report = assistant.ingest(corpus_copy, progress=False)
+    assert "about-scn.txt" in dict(report.failed)
+    assert report.removed == []
+    assert assistant.store.chunk_ids_of("about-scn") == before
+
+
+def test_metadata_change_updates_catalogue_without_embedding(settings, fake_embedder, corpus_copy: Path):
+    assistant = make(settings, fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    sidecar = corpus_copy / "about-scn.meta.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("date: null", "date: 2015-09-29"), encoding="utf-8")
+    fake_embedder.texts = 0
+    report = assistant.ingest(corpus_copy, progress=False)
+    assert report.updated == ["about-scn"]
+    assert fake_embedder.texts == 0
+    assert {d["id"]: d for d in assistant.documents()}["about-scn"]["date"] == "2015-09-29"
+
+
+def test_chunks_record_exact_offsets(settings, fake_embedder, corpus_copy: Path):
+    assistant = make(settings, fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    texts = {}
+    from assistant.store.database import DocumentRecord
+
+    with assistant.sessions() as session:
+        for record in session.query(DocumentRecord):
+            texts[record.id] = record.text
+    for chunk in assistant.retriever.chunks.values():
+        assert texts[chunk.document_id][chunk.start : chunk.end] == chunk.text
