@@ -48,7 +48,10 @@ class SentenceTransformerEmbedder(Embedder):
         self._model = SentenceTransformer(model_path, device="cpu")
         self._prompts = {"query": query_prompt, "passage": passage_prompt}
         self.batch_size = batch_size
-        self.dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 6 renamed get_sentence_embedding_dimension (the old name warns).
+        get_dimension = getattr(self._model, "get_embedding_dimension", None)
+        get_dimension = get_dimension or self._model.get_sentence_embedding_dimension
+        self.dimension = int(get_dimension() or 0)
         self.tokenizer = self._model.tokenizer
 
     def embed_batch(self, texts: Sequence[str], *, kind: str) -> np.ndarray:

@@ -14,7 +14,9 @@ import numpy as np
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.types import Hit
 
-MIN_ANSWER_WORDS = 4  # headings and fragments shorter than this are never quoted as answers
+MIN_ANSWER_WORDS = 4  # fragments shorter than this are never quoted as answers
+HEADING_MAX_WORDS = 12  # a line this short without closing punctuation is a heading or title
+CLOSING = (".", "!", "…", "”", '"', "»", ")", ":", "؛")
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,13 @@ class Evidence:
 
 
 def is_quotable(text: str) -> bool:
-    """A sentence can stand as an answer: long enough, and not itself a question (FAQ headings)."""
+    """A sentence can stand as an answer: long enough, not itself a question (FAQ headings) and
+    not a title or heading (a short line without closing punctuation)."""
     stripped = text.strip()
-    if len(stripped.split()) < MIN_ANSWER_WORDS:
+    words = len(stripped.split())
+    if words < MIN_ANSWER_WORDS or stripped.endswith(("؟", "?")):
         return False
-    return not stripped.endswith(("؟", "?"))
+    return words > HEADING_MAX_WORDS or stripped.endswith(CLOSING)
 
 
 def score_evidence(query_vector: np.ndarray, hits: list[Hit], store: ChromaStore) -> list[Evidence]:
