@@ -20,7 +20,7 @@ def _describe(error: dict) -> str:
     kind = error.get("type", "")
     msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     if kind == "json_invalid":
-        return "The request body is not valid JSON. Send a JSON object such as {\"message\": \"...\"}."
+        return 'The request body is not valid JSON. Send a JSON object such as {"message": "..."}.'
     if kind == "missing":
         return f"The field '{loc}' is required."
     if kind in ("string_type", "model_attributes_type", "dict_type"):
@@ -47,6 +47,9 @@ def install_error_handlers(app: FastAPI) -> None:
         error_id = uuid.uuid4().hex[:12]
         log.error("unexpected error %s: %s", error_id, type(exc).__name__, exc_info=exc)
         return JSONResponse(
-            {"error": "internal_error", "message": f"Something went wrong on our side (error id {error_id})."},
+            {
+                "error": "internal_error",
+                "message": f"Something went wrong on our side (error id {error_id}).",
+            },
             status_code=500,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+
 class ChatRequest(BaseModel):
     """Emptiness and length are checked by the service (one rule for API and CLI) and answered 422."""
 
@@ -11,7 +12,6 @@ class ChatRequest(BaseModel):
 
     message: str = Field(..., description="The question, in Arabic or English.")
     conversation_id: str | None = Field(None, max_length=64)
-
 
 
 class CitationOut(BaseModel):
@@ -34,7 +34,6 @@ class ChatResponse(BaseModel):
 class SearchRequest(BaseModel):
     query: str
     k: int = Field(5, ge=1, le=50)
-
 
 
 class SearchResult(BaseModel):

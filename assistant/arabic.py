@@ -26,15 +26,33 @@ from functools import lru_cache
 from assistant.sentences import split_sentences
 
 __all__ = [
-    "normalize", "bm25_tokens", "light_stem", "split_sentences", "ARABIC_STOPWORDS", "ENGLISH_STOPWORDS",
+    "normalize",
+    "bm25_tokens",
+    "light_stem",
+    "split_sentences",
+    "ARABIC_STOPWORDS",
+    "ENGLISH_STOPWORDS",
 ]
 
 # Harakat, shadda, sukun and other combining marks; superscript alef; Quranic annotation marks.
-_TASHKEEL = [*range(0x064B, 0x0660), 0x0670, *range(0x0610, 0x061B), *range(0x06D6, 0x06DD),
-             *range(0x06DF, 0x06E9), *range(0x06EA, 0x06EE)]
+_TASHKEEL = [
+    *range(0x064B, 0x0660),
+    0x0670,
+    *range(0x0610, 0x061B),
+    *range(0x06D6, 0x06DD),
+    *range(0x06DF, 0x06E9),
+    *range(0x06EA, 0x06EE),
+]
 # Soft hyphen, Arabic letter mark, zero-width (non-)joiners, LRM/RLM, bidi embeddings/isolates, BOM.
-_INVISIBLE = [0x00AD, 0x061C, 0x180E, *range(0x200C, 0x2010), *range(0x202A, 0x202F),
-              *range(0x2060, 0x2070), 0xFEFF]
+_INVISIBLE = [
+    0x00AD,
+    0x061C,
+    0x180E,
+    *range(0x200C, 0x2010),
+    *range(0x202A, 0x202F),
+    *range(0x2060, 0x2070),
+    0xFEFF,
+]
 
 _TABLE: dict[int, str | None] = {cp: None for cp in (*_TASHKEEL, *_INVISIBLE, 0x0640)}  # 0x0640 = tatweel
 _TABLE.update({0x200B: " "})  # zero-width space separates words
@@ -99,7 +117,7 @@ def light_stem(word: str) -> str:
         word = word[1:]
     for prefix in _ARTICLES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
+            word = word[len(prefix) :]
             break
     for suffix in _SUFFIXES:  # one pass, in order; each may strip once
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:

@@ -13,7 +13,9 @@ import typer
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Strong Cities Network assistant (Arabic RAG).")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Strong Cities Network assistant (Arabic RAG)."
+)
 
 
 def _settings() -> Settings:
@@ -32,14 +34,22 @@ def _fail(exc: AssistantError) -> None:
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
 def ingest(
-    documents: Annotated[Path | None, typer.Option("--documents", help="Folder of documents (default ./documents).")] = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and re-embed everything.")] = False,
+    documents: Annotated[
+        Path | None, typer.Option("--documents", help="Folder of documents (default ./documents).")
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and re-embed everything.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Load, clean, chunk and embed new or changed documents; remove deleted ones."""
@@ -128,9 +138,9 @@ def serve(
 
 @app.command("eval")
 def eval_command(
-    dataset: Annotated[Path, typer.Option("--dataset", help="JSON Lines question set (see eval/README.md).")] = Path(
-        "eval/questions.jsonl"
-    ),
+    dataset: Annotated[
+        Path, typer.Option("--dataset", help="JSON Lines question set (see eval/README.md).")
+    ] = Path("eval/questions.jsonl"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:
     """Score retrieval (hit@5, MRR@10), key facts in answers and refusal accuracy on a question set."""

@@ -15,7 +15,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=None, extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="Chroma, SQLite and BM25 live here.")
-    documents_dir: Path = Field(Path("documents"), description="Default corpus folder for `assistant ingest`.")
+    documents_dir: Path = Field(
+        Path("documents"), description="Default corpus folder for `assistant ingest`."
+    )
     cache_dir: Path = Field(
         Path(".cache"), description="Where the offline e5 model is built (gitignored, ~240 MB)."
     )
@@ -33,11 +35,21 @@ class Settings(BaseSettings):
 
     retrieval_k: int = Field(5, description="Chunks passed to the answer composer.")
     candidate_k: int = Field(50, description="Candidates taken from each retriever before fusion.")
-    fusion_dense_weight: float = Field(0.7, description="Weight of dense ranks in weighted RRF.")
-    fusion_rrf_k: int = Field(60, description="RRF smoothing constant.")
+    fusion_method: str = Field(
+        "rrf", description="`rrf` (weighted reciprocal rank) or `cc` (convex combination)."
+    )
+    fusion_dense_weight: float = Field(0.6, description="Weight of the dense side in the fusion.")
+    fusion_rrf_k: int = Field(20, description="RRF smoothing constant.")
 
     refusal_threshold: float = Field(
-        0.80, description="Minimum query–sentence cosine for the extractive composer to answer."
+        0.79, description="Minimum support score (docs/evaluation.md) for the extractive composer to answer."
+    )
+    evidence_lexical_weight: float = Field(
+        0.0, description="Weight of idf-weighted term overlap added to the sentence cosine."
+    )
+    unknown_term_penalty: float = Field(
+        0.05,
+        description="Subtracted from the support score per share of question terms unknown to the corpus.",
     )
     answer_max_sentences: int = 3
 

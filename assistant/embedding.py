@@ -41,10 +41,20 @@ class Embedder(ABC):
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model_path: str, *, query_prompt: str, passage_prompt: str, batch_size: int = 32):
+    def __init__(
+        self,
+        model_path: str,
+        *,
+        query_prompt: str,
+        passage_prompt: str,
+        batch_size: int = 32,
+        name: str | None = None,
+    ):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
-        self.name = model_path
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+        self.name = name or model_path  # recorded with the index: the logical name, not a cache path
         self._model = SentenceTransformer(model_path, device="cpu")
         self._prompts = {"query": query_prompt, "passage": passage_prompt}
         self.batch_size = batch_size
@@ -107,4 +117,5 @@ def load_embedder(settings: Settings) -> Embedder:
         query_prompt=settings.query_prompt,
         passage_prompt=settings.passage_prompt,
         batch_size=settings.embed_batch_size,
+        name=name,
     )

@@ -56,9 +56,12 @@ def _segment_line(line: str) -> list[tuple[int, int]]:
         prev = cut
         if span is None:
             continue
-        glue = spans and (
-            _glues_to_next(line[spans[-1][0] : spans[-1][1]])  # abbreviation or list marker before
-            or not _WORD_RE.search(line[span[0] : span[1]])  # punctuation-only piece
+        glue = (
+            spans
+            and (
+                _glues_to_next(line[spans[-1][0] : spans[-1][1]])  # abbreviation or list marker before
+                or not _WORD_RE.search(line[span[0] : span[1]])  # punctuation-only piece
+            )
         )
         if glue:
             spans[-1] = (spans[-1][0], span[1])

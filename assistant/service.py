@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import select
 
 from assistant.answer.base import Generator, refusal
-from assistant.answer.evidence import confidence, score_evidence
+from assistant.answer.evidence import score_evidence, support, unknown_term_share
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import IndexNotReady, InvalidRequest, NotFound
-from assistant.ingest.indexer import IngestReport, Indexer
+from assistant.ingest.indexer import Indexer, IngestReport
 from assistant.retrieval.hybrid import HybridRetriever, Mode
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.database import (
@@ -40,7 +40,9 @@ GENERATION_FILE = "index-generation"
 
 
 class Assistant:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None):
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None
+    ):
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -54,6 +56,7 @@ class Assistant:
             dense_weight=settings.fusion_dense_weight,
             rrf_k=settings.fusion_rrf_k,
             candidate_k=settings.candidate_k,
+            method=settings.fusion_method,
         )
         self.generator = generator or ExtractiveComposer(max_sentences=settings.answer_max_sentences)
         self._generation = self._read_generation()
@@ -80,16 +83,21 @@ class Assistant:
         return len(self.retriever) > 0
 
     def require_index(self) -> None:
+        self.store.check_model()
         self.refresh()
         if not self.ready:
             raise IndexNotReady()
 
-    def ingest(self, documents_dir: Path | None = None, *, progress: bool = True, rebuild: bool = False) -> IngestReport:
+    def ingest(
+        self, documents_dir: Path | None = None, *, progress: bool = True, rebuild: bool = False
+    ) -> IngestReport:
         folder = Path(documents_dir or self.settings.documents_dir)
         if rebuild:
             self.store.reset()
             with self.sessions.begin() as session:
                 session.query(DocumentRecord).delete()
+        else:
+            self.store.check_model()
         indexer = Indexer(
             self.store,
             self.sessions,
@@ -120,12 +128,24 @@ class Assistant:
         started = time.perf_counter()
         vector = self.retriever.embed_query(question)
         hits = self.retriever.search(question, self.settings.retrieval_k, query_vector=vector)
-        evidence = score_evidence(vector, hits, self.store)
-        best = confidence(evidence)
+        weights = self.retriever.lexical.query_weights(question)
+        evidence = score_evidence(
+            vector,
+            hits,
+            self.store,
+            query_weights=weights,
+            lexical_weight=self.settings.evidence_lexical_weight,
+        )
+        best = support(
+            evidence,
+            unknown_term_share(weights, self.retriever.lexical.contains),
+            self.settings.unknown_term_penalty,
+        )
         if best < self.settings.refusal_threshold:
             result = refusal(best, "weak_evidence")
         else:
             result = self.generator.generate(question, hits, evidence)
+            result.confidence = best
             titles = self.retriever.titles
             result.citations = [replace(c, title=titles.get(c.document_id, "")) for c in result.citations]
         log.info(

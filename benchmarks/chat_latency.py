@@ -55,7 +55,10 @@ def main() -> None:
         subprocess.run([ASSISTANT, "ingest"], env=env, check=True, capture_output=True)
         port = free_port()
         server = subprocess.Popen(
-            [ASSISTANT, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [ASSISTANT, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -79,8 +82,10 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     print(f"/v1/chat single requests: n={len(latencies)} ({args.rounds} rounds x {len(questions)} questions)")
-    print(f"p50 {statistics.median(latencies):.1f} ms  p95 {percentile(latencies, 0.95):.1f} ms  "
-          f"max {max(latencies):.1f} ms  mean {statistics.mean(latencies):.1f} ms  refused {refused}")
+    print(
+        f"p50 {statistics.median(latencies):.1f} ms  p95 {percentile(latencies, 0.95):.1f} ms  "
+        f"max {max(latencies):.1f} ms  mean {statistics.mean(latencies):.1f} ms  refused {refused}"
+    )
 
 
 if __name__ == "__main__":

@@ -70,15 +70,19 @@ def main() -> None:
     count, source = load_counter(args.whitespace)
     hard = MODEL_MAX_TOKENS - PASSAGE_PROMPT_TOKENS
     print(f"token counter: {source}")
-    print(f"'passage: ' prompt = {count('passage: ')} tokens (reserved: {PASSAGE_PROMPT_TOKENS}); "
-          f"hard text limit = {hard}; overlap_sentences = {args.overlap}\n")
+    print(
+        f"'passage: ' prompt = {count('passage: ')} tokens (reserved: {PASSAGE_PROMPT_TOKENS}); "
+        f"hard text limit = {hard}; overlap_sentences = {args.overlap}\n"
+    )
 
     docs = {p.stem: p.read_text(encoding="utf-8") for p in sorted(args.documents.glob("*.txt"))}
     print(f"{'document':42} {'chars':>6} {'sents':>5} {'tok':>6} {'sent mean/max':>13} {'>' + str(hard):>5}")
     for name, text in docs.items():
         sents = [count(s.text) for s in split_sentences(text)]
-        print(f"{name:42} {len(text):6} {len(sents):5} {count(text):6} "
-              f"{statistics.mean(sents):6.1f}/{max(sents):<6} {sum(n > hard for n in sents):5}")
+        print(
+            f"{name:42} {len(text):6} {len(sents):5} {count(text):6} "
+            f"{statistics.mean(sents):6.1f}/{max(sents):<6} {sum(n > hard for n in sents):5}"
+        )
 
     print(f"\n{'max_tokens':>10} {'document':42} {'chunks':>6} {'mean':>6} {'max':>5} {'>budget':>7}")
     for size in SIZES:
@@ -88,10 +92,14 @@ def main() -> None:
             chunks = chunk_text(name, text, count, max_tokens=size, overlap_sentences=args.overlap)
             counts = [count(c.text) for c in chunks]
             all_counts += counts
-            print(f"{size:10} {name:42} {len(chunks):6} {statistics.mean(counts):6.1f} {max(counts):5} "
-                  f"{sum(n > budget for n in counts):7}")
-        print(f"{size:10} {'ALL':42} {len(all_counts):6} {statistics.mean(all_counts):6.1f} "
-              f"{max(all_counts):5} {sum(n > budget for n in all_counts):7}\n")
+            print(
+                f"{size:10} {name:42} {len(chunks):6} {statistics.mean(counts):6.1f} {max(counts):5} "
+                f"{sum(n > budget for n in counts):7}"
+            )
+        print(
+            f"{size:10} {'ALL':42} {len(all_counts):6} {statistics.mean(all_counts):6.1f} "
+            f"{max(all_counts):5} {sum(n > budget for n in all_counts):7}\n"
+        )
 
 
 if __name__ == "__main__":

@@ -86,7 +86,9 @@ def main() -> None:
     print(f"corpus: {args.copies} copies of documents/ = {n} chunks, {len(sentence_texts)} sentences")
     print(f"encoder raw, chunk texts only:     {n / raw_chunks:7.1f} chunks/s ({raw_chunks:.1f}s)")
     print(f"encoder raw, chunks + sentences:   {n / raw_all:7.1f} chunks/s ({raw_all:.1f}s)")
-    print(f"full ingest (fresh):               {report.chunks_total / ingest_s:7.1f} chunks/s ({ingest_s:.1f}s)")
+    print(
+        f"full ingest (fresh):               {report.chunks_total / ingest_s:7.1f} chunks/s ({ingest_s:.1f}s)"
+    )
     print(f"ratio ingest / raw chunk encoding: {raw_chunks / ingest_s:.2f}")
     print(f"ratio ingest / raw chunks+sentences encoding: {raw_all / ingest_s:.2f}")
     print(f"re-ingest unchanged: {again_s:.2f}s, {again.chunks_embedded} chunks embedded")

@@ -6,6 +6,7 @@ Corpora and questions:
   * Our corpus (documents/) with eval/calibration.jsonl (used to choose the fusion) and
     eval/questions.jsonl (held out); a chunk is relevant when it overlaps the evidence sentence.
 
+Methods: BM25, dense, weighted RRF (w, k) and convex combination of min-max scaled scores (w).
 Prints Recall@1/5/10 and MRR@10 per method. Each question is embedded and searched once; the
 fusion grid is evaluated on the stored candidate lists.
 
@@ -29,11 +30,12 @@ from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import dedupe, mrr_at, recall_at  # noqa: E402
 from assistant.eval.runner import relevant_chunks  # noqa: E402
-from assistant.retrieval.fusion import weighted_rrf  # noqa: E402
+from assistant.retrieval.fusion import convex_combination, weighted_rrf  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 
 WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9)
 RRF_KS = (5, 20, 60)
+CC_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9)
 CANDIDATES = 50
 
 
@@ -55,16 +57,17 @@ def write_arcd_corpus(arcd: Path, folder: Path, limit: int | None) -> list[tuple
     return questions[:limit] if limit else questions
 
 
-def candidate_lists(assistant: Assistant, questions: list[str]) -> list[tuple[list[str], list[str]]]:
-    """Dense and BM25 chunk rankings per question (each question embedded once)."""
+Scored = list[tuple[str, float]]
+
+
+def candidate_lists(assistant: Assistant, questions: list[str]) -> list[tuple[Scored, Scored]]:
+    """Dense and BM25 chunk rankings with scores per question (each question embedded once)."""
     retriever = assistant.retriever
     vectors = assistant.embedder.embed_queries(questions)
-    out = []
-    for question, vector in zip(questions, vectors, strict=True):
-        dense = [cid for cid, _ in assistant.store.query_chunks(vector, CANDIDATES)]
-        lexical = [cid for cid, _ in retriever.lexical.search(question, CANDIDATES)]
-        out.append((dense, lexical))
-    return out
+    return [
+        (assistant.store.query_chunks(vector, CANDIDATES), retriever.lexical.search(question, CANDIDATES))
+        for question, vector in zip(questions, vectors, strict=True)
+    ]
 
 
 def score(
@@ -81,13 +84,19 @@ def score(
     return {"R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR@10": mrr / n}
 
 
-def methods(cands: list[tuple[list[str], list[str]]]) -> dict[str, list[list[str]]]:
-    out = {"bm25": [lex for _, lex in cands], "dense": [dense for dense, _ in cands]}
+def ids(scored: Scored) -> list[str]:
+    return [item for item, _ in scored]
+
+
+def methods(cands: list[tuple[Scored, Scored]]) -> dict[str, list[list[str]]]:
+    out = {"bm25": [ids(lex) for _, lex in cands], "dense": [ids(dense) for dense, _ in cands]}
     for w in WEIGHTS:
         for k in RRF_KS:
             out[f"rrf w={w} k={k}"] = [
-                [c for c, _ in weighted_rrf(dense, lex, dense_weight=w, k=k)] for dense, lex in cands
+                ids(weighted_rrf(ids(dense), ids(lex), dense_weight=w, k=k)) for dense, lex in cands
             ]
+    for w in CC_WEIGHTS:
+        out[f"cc w={w}"] = [ids(convex_combination(dense, lex, dense_weight=w)) for dense, lex in cands]
     return out
 
 
@@ -106,7 +115,9 @@ def evaluate_own(assistant: Assistant, dataset: Path) -> dict[str, dict[str, flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--arcd", type=Path, default=REPO.parent / "shared" / "datasets" / "arcd-train.json")
     parser.add_argument("--limit", type=int, default=None, help="ARCD questions to use (default all)")
     parser.add_argument("--work", type=Path, default=REPO / ".cache" / "bench")
@@ -114,27 +125,37 @@ def main() -> None:
     args = parser.parse_args()
 
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
-    own = Assistant(Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache))
+    own = Assistant(
+        Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache)
+    )
     own.ingest(progress=False)
     all_results: dict[str, dict[str, dict[str, float]]] = {}
     for name in ("calibration", "questions"):
         started = time.perf_counter()
         all_results[f"own/{name}"] = evaluate_own(own, REPO / "eval" / f"{name}.jsonl")
-        table(f"Own corpus, eval/{name}.jsonl, chunk-level ({time.perf_counter() - started:.1f}s)", all_results[f"own/{name}"])
+        table(
+            f"Own corpus, eval/{name}.jsonl, chunk-level ({time.perf_counter() - started:.1f}s)",
+            all_results[f"own/{name}"],
+        )
 
     if args.arcd.exists():
         questions = write_arcd_corpus(args.arcd, args.work / "arcd-docs", args.limit)
         arcd = Assistant(
-            Settings(data_dir=args.work / "arcd-data", documents_dir=args.work / "arcd-docs", cache_dir=cache),
+            Settings(
+                data_dir=args.work / "arcd-data", documents_dir=args.work / "arcd-docs", cache_dir=cache
+            ),
             embedder=own.embedder,
         )
         report = arcd.ingest(progress=True)
-        print(f"\nARCD: {len(questions)} questions over {len(report.added) + len(report.unchanged)} paragraphs")
+        print(
+            f"\nARCD: {len(questions)} questions over {len(report.added) + len(report.unchanged)} paragraphs"
+        )
         started = time.perf_counter()
         cands = candidate_lists(arcd, [q for q, _ in questions])
         doc_of = {cid: c.document_id for cid, c in arcd.retriever.chunks.items()}
         all_results["arcd"] = {
-            name: score(rk, [rel for _, rel in questions], doc_of.__getitem__) for name, rk in methods(cands).items()
+            name: score(rk, [rel for _, rel in questions], doc_of.__getitem__)
+            for name, rk in methods(cands).items()
         }
         table(f"ARCD train, document-level ({time.perf_counter() - started:.1f}s)", all_results["arcd"])
     else:

@@ -70,7 +70,9 @@ def real_assistant(tmp_path_factory, real_embedder):
     from assistant.service import Assistant
 
     data = tmp_path_factory.mktemp("real-data")
-    assistant = Assistant(Settings(data_dir=data, documents_dir=DOCUMENTS, cache_dir=CACHE), embedder=real_embedder)
+    assistant = Assistant(
+        Settings(data_dir=data, documents_dir=DOCUMENTS, cache_dir=CACHE), embedder=real_embedder
+    )
     report = assistant.ingest(progress=False)
     assert not report.failed, report.failed
     return assistant

@@ -137,8 +137,13 @@ def test_doctor_abbreviation_does_not_split():
 
 @pytest.mark.parametrize(
     "text",
-    ["أ.د. محمد علي قال كذا. ثم ذهب.", "م. خالد قال كذا. ثم ذهب.", "Dr. Smith said so. Then left.",
-     "Mr. Smith said so. Then left.", "Cities, e.g. Beirut, said so. Then left."],
+    [
+        "أ.د. محمد علي قال كذا. ثم ذهب.",
+        "م. خالد قال كذا. ثم ذهب.",
+        "Dr. Smith said so. Then left.",
+        "Mr. Smith said so. Then left.",
+        "Cities, e.g. Beirut, said so. Then left.",
+    ],
 )
 def test_other_abbreviations(text):
     assert len(split_sentences(text)) == 2
@@ -159,7 +164,11 @@ def test_closing_quote_stays_with_sentence():
 
 def test_line_breaks_are_boundaries():
     assert _texts("عنوان بلا نقطة\nنص الفقرة هنا. جملة ثانية.\n\nعنوان آخر") == [
-        "عنوان بلا نقطة", "نص الفقرة هنا.", "جملة ثانية.", "عنوان آخر"]
+        "عنوان بلا نقطة",
+        "نص الفقرة هنا.",
+        "جملة ثانية.",
+        "عنوان آخر",
+    ]
 
 
 def test_list_markers_stay_attached():

@@ -47,7 +47,10 @@ def test_changed_document_is_replaced(settings, fake_embedder, corpus_copy: Path
     assistant = make(settings, fake_embedder)
     first = assistant.ingest(corpus_copy, progress=False)
     path = corpus_copy / "about-scn.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\n\nفقرة جديدة تماما عن برنامج المنح الصغيرة للمدن.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n\nفقرة جديدة تماما عن برنامج المنح الصغيرة للمدن.\n",
+        encoding="utf-8",
+    )
     fake_embedder.texts = 0
     report = assistant.ingest(corpus_copy, progress=False)
     assert report.updated == ["about-scn"]
@@ -70,7 +73,10 @@ def test_deleted_document_leaves_every_index(settings, fake_embedder, corpus_cop
     assert assistant.store.chunk_ids_of(doc) == set()
     assert assistant.store.sentences.get(where={"document_id": doc}, include=[])["ids"] == []
     assert all(c.document_id != doc for c in assistant.retriever.chunks.values())
-    assert all(assistant.retriever.chunks[cid].document_id != doc for cid, _ in assistant.retriever.lexical.search("بيرمنغهام", 10))
+    assert all(
+        assistant.retriever.chunks[cid].document_id != doc
+        for cid, _ in assistant.retriever.lexical.search("بيرمنغهام", 10)
+    )
     assert doc not in {d["id"] for d in assistant.documents()}
 
 
@@ -100,7 +106,9 @@ def test_metadata_change_updates_catalogue_without_embedding(settings, fake_embe
     assistant = make(settings, fake_embedder)
     assistant.ingest(corpus_copy, progress=False)
     sidecar = corpus_copy / "about-scn.meta.yaml"
-    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("date: null", "date: 2015-09-29"), encoding="utf-8")
+    sidecar.write_text(
+        sidecar.read_text(encoding="utf-8").replace("date: null", "date: 2015-09-29"), encoding="utf-8"
+    )
     fake_embedder.texts = 0
     report = assistant.ingest(corpus_copy, progress=False)
     assert report.updated == ["about-scn"]
@@ -119,3 +127,29 @@ def test_chunks_record_exact_offsets(settings, fake_embedder, corpus_copy: Path)
             texts[record.id] = record.text
     for chunk in assistant.retriever.chunks.values():
         assert texts[chunk.document_id][chunk.start : chunk.end] == chunk.text
+
+
+def test_changing_the_embedding_model_requires_a_rebuild(settings, fake_embedder, corpus_copy: Path):
+    from assistant.embedding import HashEmbedder
+    from assistant.errors import IndexNotReady
+
+    make(settings, fake_embedder).ingest(corpus_copy, progress=False)
+    other = HashEmbedder(dimension=128)
+    other.name = "another-model"
+    assistant = make(settings, other)
+    import pytest
+
+    with pytest.raises(IndexNotReady, match="--rebuild"):
+        assistant.search("القمة", k=3)
+    with pytest.raises(IndexNotReady, match="--rebuild"):
+        assistant.ingest(corpus_copy, progress=False)
+    report = assistant.ingest(corpus_copy, progress=False, rebuild=True)
+    assert len(report.added) == 5 and report.chunks_embedded == report.chunks_total
+    assert assistant.search("القمة", k=3)
+
+
+def test_serving_process_sees_a_later_ingest(settings, fake_embedder, corpus_copy: Path):
+    serving = make(settings, fake_embedder)  # e.g. the API, started before anything was ingested
+    assert not serving.ready
+    make(settings, fake_embedder).ingest(corpus_copy, progress=False)  # `assistant ingest` elsewhere
+    assert serving.search("كيب تاون", k=1)[0].chunk.document_id == "fifth-global-summit-nlc-2024"

@@ -19,7 +19,12 @@ async def chat(body: ChatRequest, assistant: AssistantDep) -> ChatResponse:
         refused=answer.refused,
         citations=[
             CitationOut(
-                n=c.n, document_id=c.document_id, title=c.title, quote=c.quote, chunk_id=c.chunk_id, score=c.score
+                n=c.n,
+                document_id=c.document_id,
+                title=c.title,
+                quote=c.quote,
+                chunk_id=c.chunk_id,
+                score=c.score,
             )
             for c in answer.citations
         ],

@@ -14,7 +14,9 @@ async def search(body: SearchRequest, assistant: AssistantDep) -> SearchResponse
     hits = await run_in_threadpool(assistant.search, body.query, body.k)
     return SearchResponse(
         results=[
-            SearchResult(document_id=h.chunk.document_id, chunk_id=h.chunk.id, text=h.chunk.text, score=h.score)
+            SearchResult(
+                document_id=h.chunk.document_id, chunk_id=h.chunk.id, text=h.chunk.text, score=h.score
+            )
             for h in hits
         ]
     )

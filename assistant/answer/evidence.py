@@ -7,14 +7,18 @@ sentences are the best-supported quotes.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.arabic import bm25_tokens
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.types import Hit
 
 MIN_ANSWER_WORDS = 4  # fragments shorter than this are never quoted as answers
+_ARABIC = re.compile("[\u0600-\u06ff]")
 HEADING_MAX_WORDS = 12  # a line this short without closing punctuation is a heading or title
 CLOSING = (".", "!", "…", "”", '"', "»", ")", ":", "؛")
 
@@ -22,9 +26,19 @@ CLOSING = (".", "!", "…", "”", '"', "»", ")", ":", "؛")
 @dataclass(frozen=True)
 class Evidence:
     sentence: SentenceRecord
-    score: float  # cosine(query, sentence)
+    score: float  # cosine + lexical_weight * overlap: how well the sentence supports an answer
+    cosine: float  # cosine(query, sentence)
+    overlap: float  # idf-weighted share of the query's terms that the sentence contains
     hit_rank: int  # rank of the chunk the sentence came from (0 = best)
     hit: Hit
+
+
+def term_overlap(weights: dict[str, float], sentence: str) -> float:
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    present = set(bm25_tokens(sentence))
+    return sum(w for t, w in weights.items() if t in present) / total
 
 
 def is_quotable(text: str) -> bool:
@@ -37,8 +51,19 @@ def is_quotable(text: str) -> bool:
     return words > HEADING_MAX_WORDS or stripped.endswith(CLOSING)
 
 
-def score_evidence(query_vector: np.ndarray, hits: list[Hit], store: ChromaStore) -> list[Evidence]:
-    """Quotable sentences of ``hits``, deduplicated across overlapping chunks, best first."""
+def score_evidence(
+    query_vector: np.ndarray,
+    hits: list[Hit],
+    store: ChromaStore,
+    *,
+    query_weights: dict[str, float] | None = None,
+    lexical_weight: float = 0.0,
+) -> list[Evidence]:
+    """Quotable sentences of ``hits``, deduplicated across overlapping chunks, best first.
+
+    The score adds to the cosine an idf-weighted term overlap with the question, so a sentence
+    that names what was asked about beats a merely topical one; ``lexical_weight`` was chosen on
+    eval/calibration.jsonl (docs/evaluation.md)."""
     if not hits:
         return []
     rank_of = {h.chunk.id: i for i, h in enumerate(hits)}
@@ -47,9 +72,17 @@ def score_evidence(query_vector: np.ndarray, hits: list[Hit], store: ChromaStore
     for record, vector in store.sentences_of(list(rank_of)):
         if not is_quotable(record.text):
             continue
-        score = float(np.dot(query_vector, vector))
+        cosine = float(np.dot(query_vector, vector))
+        overlap = term_overlap(query_weights, record.text) if query_weights and lexical_weight else 0.0
         key = (record.document_id, record.start)
-        candidate = Evidence(record, score, rank_of[record.chunk_id], hit_of[record.chunk_id])
+        candidate = Evidence(
+            record,
+            cosine + lexical_weight * overlap,
+            cosine,
+            overlap,
+            rank_of[record.chunk_id],
+            hit_of[record.chunk_id],
+        )
         current = best.get(key)
         if current is None or candidate.hit_rank < current.hit_rank:
             best[key] = candidate
@@ -58,3 +91,21 @@ def score_evidence(query_vector: np.ndarray, hits: list[Hit], store: ChromaStore
 
 def confidence(evidence: list[Evidence]) -> float:
     return evidence[0].score if evidence else 0.0
+
+
+def unknown_term_share(weights: dict[str, float], known: Callable[[str], bool]) -> float:
+    """Idf-weighted share of the question's Arabic terms that occur nowhere in the corpus.
+
+    A question about something the documents never name (fees, budget, staff numbers) tends to
+    carry such terms. Latin-script terms are left out: the corpus is Arabic, so an English
+    question's words are all "unknown" without that saying anything about coverage."""
+    arabic = {t: w for t, w in weights.items() if _ARABIC.search(t)}
+    total = sum(arabic.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in arabic.items() if not known(t)) / total
+
+
+def support(evidence: list[Evidence], unknown_share: float, unknown_penalty: float) -> float:
+    """The score the refusal threshold is compared with (docs/evaluation.md)."""
+    return confidence(evidence) - unknown_penalty * unknown_share

@@ -138,7 +138,9 @@ def load_corpus(folder: Path) -> Iterator[SourceDocument | LoadFailure]:
     for path in discover(folder):
         doc_id = document_id(path, folder)
         if doc_id in seen:
-            yield LoadFailure(path, f"another file ({seen[doc_id].name}) already has the id '{doc_id}'; rename one.")
+            yield LoadFailure(
+                path, f"another file ({seen[doc_id].name}) already has the id '{doc_id}'; rename one."
+            )
             continue
         seen[doc_id] = path
         try:

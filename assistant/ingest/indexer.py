@@ -184,4 +184,3 @@ class Indexer:
             record.chunk_count = chunk_count
             record.updated_at = utcnow()
             session.add(record)
-

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense search in Chroma + BM25, fused with weighted RRF."""
+"""Hybrid retrieval: dense search in Chroma + BM25, fused (weighted RRF or convex combination)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.embedding import Embedder
-from assistant.retrieval.fusion import weighted_rrf
+from assistant.retrieval.fusion import convex_combination, weighted_rrf
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store.chroma_store import ChromaStore
 from assistant.types import Chunk, Hit
@@ -28,7 +28,13 @@ class HybridRetriever:
         dense_weight: float,
         rrf_k: int,
         candidate_k: int,
+        method: str = "rrf",
     ):
+        if method not in ("rrf", "cc"):
+            raise ValueError(
+                "fusion method must be 'rrf' (weighted reciprocal rank) or 'cc' (convex combination)"
+            )
+        self.method = method
         self.store = store
         self.embedder = embedder
         self.dense_weight = dense_weight
@@ -66,7 +72,9 @@ class HybridRetriever:
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             vector = self.embed_query(query) if query_vector is None else query_vector
-            dense = [(cid, s) for cid, s in self.store.query_chunks(vector, self.candidate_k) if cid in self.chunks]
+            dense = [
+                (cid, s) for cid, s in self.store.query_chunks(vector, self.candidate_k) if cid in self.chunks
+            ]
         if mode in ("hybrid", "lexical"):
             lexical = self.lexical.search(query, self.candidate_k)
         dense_info = {cid: (rank, s) for rank, (cid, s) in enumerate(dense, start=1)}
@@ -75,6 +83,8 @@ class HybridRetriever:
             ranked = dense
         elif mode == "lexical":
             ranked = lexical
+        elif self.method == "cc":
+            ranked = convex_combination(dense, lexical, dense_weight=self.dense_weight)
         else:
             ranked = weighted_rrf(
                 [c for c, _ in dense], [c for c, _ in lexical], dense_weight=self.dense_weight, k=self.rrf_k

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter
 from collections.abc import Sequence
 
 import bm25s
@@ -19,9 +21,26 @@ class LexicalIndex:
     def __init__(self, ids: Sequence[str], texts: Sequence[str]):
         self.ids = list(ids)
         self._bm25: bm25s.BM25 | None = None
+        self._df: Counter[str] = Counter()
         if self.ids:
+            tokenized = [bm25_tokens(t) for t in texts]
+            for tokens in tokenized:
+                self._df.update(set(tokens))
             self._bm25 = bm25s.BM25()
-            self._bm25.index([bm25_tokens(t) for t in texts], show_progress=False)
+            self._bm25.index(tokenized, show_progress=False)
+
+    def idf(self, token: str) -> float:
+        """BM25-style idf; a token the corpus never contains gets the highest value."""
+        n = len(self.ids)
+        df = self._df.get(token, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def contains(self, token: str) -> bool:
+        return token in self._df
+
+    def query_weights(self, query: str) -> dict[str, float]:
+        """The query's distinct tokens with their idf, for sentence-level lexical support."""
+        return {t: self.idf(t) for t in dict.fromkeys(bm25_tokens(query))}
 
     def __len__(self) -> int:
         return len(self.ids)

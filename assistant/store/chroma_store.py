@@ -107,13 +107,16 @@ class ChromaStore:
             embedding_function=self._ef,  # type: ignore[arg-type]
             metadata={"hnsw:space": "cosine", "model": self.embedder.name},
         )
-        built_with = (collection.metadata or {}).get("model")
+        return collection
+
+    def check_model(self) -> None:
+        """Vectors from another model are meaningless to this one: refuse to mix them."""
+        built_with = (self.chunks.metadata or {}).get("model")
         if built_with and built_with != self.embedder.name:
             raise IndexNotReady(
                 f"The index was built with the embedding model '{built_with}' but the assistant is "
                 f"configured with '{self.embedder.name}'. Run `assistant ingest --rebuild` to re-embed."
             )
-        return collection
 
     def reset(self) -> None:
         """Drop both collections (used when the embedding model changes)."""
@@ -218,4 +221,3 @@ class ChromaStore:
             )
             out.append((record, np.asarray(vec, dtype=np.float32)))
         return out
-

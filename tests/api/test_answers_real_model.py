@@ -46,7 +46,11 @@ def test_answers_are_correct_and_cited(client, real_assistant, question, documen
 
 @pytest.mark.parametrize(
     "question",
-    ["ما هي أفضل وصفة لطبخ الكبسة؟", "من فاز بكأس العالم لكرة القدم 2022؟", "What will the weather be in Cairo tomorrow?"],
+    [
+        "ما هي أفضل وصفة لطبخ الكبسة؟",
+        "من فاز بكأس العالم لكرة القدم 2022؟",
+        "What will the weather be in Cairo tomorrow?",
+    ],
 )
 def test_off_topic_questions_are_declined(client, question):
     body = client.post("/v1/chat", json={"message": question}).json()

@@ -24,7 +24,10 @@ def client(settings, fake_embedder, corpus_copy):
 
 
 def test_query_before_ingest_is_a_clear_503(empty_client):
-    for path, body in (("/v1/chat", {"message": "ما هي شبكة المدن القوية؟"}), ("/v1/search", {"query": "القمة", "k": 3})):
+    for path, body in (
+        ("/v1/chat", {"message": "ما هي شبكة المدن القوية؟"}),
+        ("/v1/search", {"query": "القمة", "k": 3}),
+    ):
         response = empty_client.post(path, json=body)
         assert response.status_code == 503
         assert response.json()["error"] == "index_not_ready"

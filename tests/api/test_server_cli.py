@@ -88,7 +88,9 @@ def test_cli_ingest_ask_search_and_server(env):
             time.sleep(0.5)
         else:
             pytest.fail("server did not become healthy")
-        reply = httpx.post(f"{base}/v1/chat", json={"message": "أين عقدت القمة العالمية الخامسة؟"}, timeout=60)
+        reply = httpx.post(
+            f"{base}/v1/chat", json={"message": "أين عقدت القمة العالمية الخامسة؟"}, timeout=60
+        )
         assert reply.status_code == 200
         body = reply.json()
         assert not body["refused"] and "كيب تاون" in body["answer"]

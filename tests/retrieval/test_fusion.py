@@ -33,3 +33,17 @@ def test_scores_follow_formula():
 def test_rejects_bad_weight():
     with pytest.raises(ValueError):
         weighted_rrf(["a"], ["a"], dense_weight=1.5, k=60)
+
+
+def test_convex_combination_min_max_scales_each_list():
+    from assistant.retrieval.fusion import convex_combination
+
+    dense = [("a", 0.90), ("b", 0.85), ("c", 0.80)]
+    lexical = [("c", 12.0), ("b", 6.0), ("d", 0.0)]
+    fused = dict(convex_combination(dense, lexical, dense_weight=0.5))
+    assert fused["a"] == pytest.approx(0.5)  # top dense, absent from bm25
+    assert fused["b"] == pytest.approx(0.5 * 0.5 + 0.5 * 0.5)
+    assert fused["c"] == pytest.approx(0.5)
+    assert fused["d"] == pytest.approx(0.0)
+    only_dense = convex_combination(dense, lexical, dense_weight=1.0)
+    assert [i for i, _ in only_dense[:3]] == ["a", "b", "c"]
