@@ -42,13 +42,17 @@ class Settings(BaseSettings):
     fusion_rrf_k: int = Field(20, description="RRF smoothing constant.")
 
     refusal_threshold: float = Field(
-        0.79, description="Minimum support score (docs/evaluation.md) for the extractive composer to answer."
+        0.78, description="Minimum support score (docs/evaluation.md) for the extractive composer to answer."
     )
     evidence_lexical_weight: float = Field(
-        0.0, description="Weight of idf-weighted term overlap added to the sentence cosine."
+        0.05, description="Weight of idf-weighted term overlap added to the sentence cosine."
     )
+    evidence_rank_prior: float = Field(
+        0.05, description="Bonus rank_prior/(1+chunk rank) when ordering sentences to quote."
+    )
+    answer_margin: float = Field(0.08, description="Quote sentences scoring within this of the best one.")
     unknown_term_penalty: float = Field(
-        0.05,
+        0.08,
         description="Subtracted from the support score per share of question terms unknown to the corpus.",
     )
     answer_max_sentences: int = 3

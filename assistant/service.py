@@ -58,7 +58,9 @@ class Assistant:
             candidate_k=settings.candidate_k,
             method=settings.fusion_method,
         )
-        self.generator = generator or ExtractiveComposer(max_sentences=settings.answer_max_sentences)
+        self.generator = generator or ExtractiveComposer(
+            max_sentences=settings.answer_max_sentences, margin=settings.answer_margin
+        )
         self._generation = self._read_generation()
 
     # --- index lifecycle ----------------------------------------------------------------------

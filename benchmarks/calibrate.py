@@ -25,7 +25,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistant.answer.evidence import score_evidence, unknown_term_share  # noqa: E402
+from assistant.answer.evidence import confidence, score_evidence, unknown_term_share  # noqa: E402
 from assistant.answer.extractive import ExtractiveComposer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
@@ -46,7 +46,7 @@ def main() -> None:
     settings = Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache)
     assistant = Assistant(settings)
     assistant.ingest(progress=False)
-    composer = ExtractiveComposer(max_sentences=settings.answer_max_sentences)
+    composer = ExtractiveComposer(max_sentences=settings.answer_max_sentences, margin=settings.answer_margin)
     rows = load_rows(args.dataset)
 
     prepared = []
@@ -68,12 +68,19 @@ def main() -> None:
         confidences, facts, answerable = [], [], []
         for row, evidence, unknown in prepared:
             rescored = sorted(
-                (replace(e, score=e.cosine + lam * e.overlap) for e in evidence),
+                (
+                    replace(
+                        e,
+                        relevance=e.cosine + lam * e.overlap,
+                        score=e.cosine + lam * e.overlap + settings.evidence_rank_prior / (1 + e.hit_rank),
+                    )
+                    for e in evidence
+                ),
                 key=lambda e: (-e.score, e.hit_rank, e.sentence.start),
             )
             chosen = composer.select(rescored)
             text = " ".join(e.sentence.text for e in chosen)
-            confidences.append((rescored[0].score if rescored else 0.0) - mu * unknown)
+            confidences.append(confidence(rescored) - mu * unknown)
             facts.append(key_fact_share(text, row.key_facts) if row.answerable else None)
             answerable.append(row.answerable)
         conf = np.array(confidences)

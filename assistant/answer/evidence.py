@@ -26,7 +26,8 @@ CLOSING = (".", "!", "…", "”", '"', "»", ")", ":", "؛")
 @dataclass(frozen=True)
 class Evidence:
     sentence: SentenceRecord
-    score: float  # cosine + lexical_weight * overlap: how well the sentence supports an answer
+    score: float  # relevance + rank prior of its chunk: the order in which sentences are quoted
+    relevance: float  # cosine + lexical_weight * overlap: how well the sentence supports an answer
     cosine: float  # cosine(query, sentence)
     overlap: float  # idf-weighted share of the query's terms that the sentence contains
     hit_rank: int  # rank of the chunk the sentence came from (0 = best)
@@ -58,12 +59,14 @@ def score_evidence(
     *,
     query_weights: dict[str, float] | None = None,
     lexical_weight: float = 0.0,
+    rank_prior: float = 0.0,
 ) -> list[Evidence]:
     """Quotable sentences of ``hits``, deduplicated across overlapping chunks, best first.
 
-    The score adds to the cosine an idf-weighted term overlap with the question, so a sentence
-    that names what was asked about beats a merely topical one; ``lexical_weight`` was chosen on
-    eval/calibration.jsonl (docs/evaluation.md)."""
+    relevance = cosine + lexical_weight · (idf-weighted share of the question's terms in the
+    sentence); score = relevance + rank_prior / (1 + rank of the sentence's chunk), so sentences
+    of the chunks hybrid retrieval trusts most are preferred. Both weights were chosen on
+    eval/calibration.jsonl (benchmarks/compose.py, docs/evaluation.md)."""
     if not hits:
         return []
     rank_of = {h.chunk.id: i for i, h in enumerate(hits)}
@@ -73,14 +76,17 @@ def score_evidence(
         if not is_quotable(record.text):
             continue
         cosine = float(np.dot(query_vector, vector))
-        overlap = term_overlap(query_weights, record.text) if query_weights and lexical_weight else 0.0
+        overlap = term_overlap(query_weights, record.text) if query_weights else 0.0
+        relevance = cosine + lexical_weight * overlap
+        rank = rank_of[record.chunk_id]
         key = (record.document_id, record.start)
         candidate = Evidence(
             record,
-            cosine + lexical_weight * overlap,
+            relevance + rank_prior / (1 + rank),
+            relevance,
             cosine,
             overlap,
-            rank_of[record.chunk_id],
+            rank,
             hit_of[record.chunk_id],
         )
         current = best.get(key)
@@ -90,7 +96,8 @@ def score_evidence(
 
 
 def confidence(evidence: list[Evidence]) -> float:
-    return evidence[0].score if evidence else 0.0
+    """The best sentence relevance (the rank prior orders quotes; it is not evidence)."""
+    return max((e.relevance for e in evidence), default=0.0)
 
 
 def unknown_term_share(weights: dict[str, float], known: Callable[[str], bool]) -> float:

@@ -49,7 +49,7 @@ class ExtractiveComposer(Generator):
                     title="",  # filled in by the service from the document catalogue
                     quote=record.text,
                     chunk_id=chunk.id,
-                    score=round(item.score, 4),
+                    score=round(item.relevance, 4),
                     start=record.start,
                     end=record.end,
                 )

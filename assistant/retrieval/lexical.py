@@ -13,6 +13,7 @@ import numpy as np
 from assistant.arabic import bm25_tokens
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 
 
 class LexicalIndex:
