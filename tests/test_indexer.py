@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from assistant.service import Assistant
 
 
@@ -153,3 +155,16 @@ def test_serving_process_sees_a_later_ingest(settings, fake_embedder, corpus_cop
     assert not serving.ready
     make(settings, fake_embedder).ingest(corpus_copy, progress=False)  # `assistant ingest` elsewhere
     assert serving.search("كيب تاون", k=1)[0].chunk.document_id == "fifth-global-summit-nlc-2024"
+
+
+def test_length_sorted_batches_keep_the_callers_order(settings, fake_embedder):
+    from assistant.ingest.indexer import Indexer
+
+    assistant = make(settings, fake_embedder)
+    indexer = Indexer(
+        assistant.store, assistant.sessions, fake_embedder, max_tokens=200, overlap_sentences=1, batch_size=2
+    )
+    texts = ["قمة طويلة جدا في كيب تاون مع رؤساء البلديات", "ورشة", "المدن القوية في العالم", "قمة"]
+    vectors = indexer.embed(texts, progress=False)
+    expected = fake_embedder.inner.embed_passages(texts)
+    assert np.allclose(vectors, expected)

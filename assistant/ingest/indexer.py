@@ -89,15 +89,17 @@ class Indexer:
         )
 
     def embed(self, texts: list[str], progress: bool) -> np.ndarray:
+        """Embed in batches of similar length (less padding), in the caller's order."""
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        parts = []
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
         with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress) as bar:
-            for i in range(0, len(texts), self.batch_size):
-                batch = texts[i : i + self.batch_size]
-                parts.append(self.embedder.embed_passages(batch))
+            for i in range(0, len(order), self.batch_size):
+                batch = order[i : i + self.batch_size]
+                out[batch] = self.embedder.embed_passages([texts[j] for j in batch])
                 bar.update(len(batch))
-        return np.vstack(parts)
+        return out
 
     def run(
         self, folder: Path, *, progress: bool = True, on_failure: Callable[[LoadFailure], None] | None = None
