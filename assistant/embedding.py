@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assistant.config import DEFAULT_MODEL, Settings
+from assistant.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +113,17 @@ def load_embedder(settings: Settings) -> Embedder:
     else:
         path = name
     log.info("loading embedding model %s", path)
-    return SentenceTransformerEmbedder(
-        path,
-        query_prompt=settings.query_prompt,
-        passage_prompt=settings.passage_prompt,
-        batch_size=settings.embed_batch_size,
-        name=name,
-    )
+    try:
+        return SentenceTransformerEmbedder(
+            path,
+            query_prompt=settings.query_prompt,
+            passage_prompt=settings.passage_prompt,
+            batch_size=settings.embed_batch_size,
+            name=name,
+        )
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailable(
+            f"The embedding model '{name}' could not be loaded ({type(exc).__name__}). Set "
+            f"ASSISTANT_EMBEDDING_MODEL to a local sentence-transformers folder, or unset it to use "
+            f"the offline default '{DEFAULT_MODEL}'."
+        ) from exc
