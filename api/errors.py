@@ -28,28 +28,34 @@ def _describe(error: dict) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
+OPENAI_PATHS = ("/v1/chat/completions", "/v1/models")
+
+
+def error_response(request: Request, code: str, message: str, status: int) -> JSONResponse:
+    """Our shape {"error", "message"}; OpenAI's {"error": {...}} on the OpenAI-compatible routes,
+    so OpenAI clients show the message."""
+    if request.url.path.startswith(OPENAI_PATHS):
+        return JSONResponse({"error": {"message": message, "type": code, "code": code}}, status_code=status)
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
-    async def _assistant_error(_request: Request, exc: AssistantError):
-        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.status_code)
+    async def _assistant_error(request: Request, exc: AssistantError):
+        return error_response(request, exc.code, exc.message, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError):
+    async def _validation(request: Request, exc: RequestValidationError):
         messages = [_describe(e) for e in exc.errors()]
-        return JSONResponse({"error": "invalid_request", "message": " ".join(messages)}, status_code=422)
+        return error_response(request, "invalid_request", " ".join(messages), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException):
-        return JSONResponse({"error": "http_error", "message": str(exc.detail)}, status_code=exc.status_code)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return error_response(request, "http_error", str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception):
+    async def _unexpected(request: Request, exc: Exception):
         error_id = uuid.uuid4().hex[:12]
         log.error("unexpected error %s: %s", error_id, type(exc).__name__, exc_info=exc)
-        return JSONResponse(
-            {
-                "error": "internal_error",
-                "message": f"Something went wrong on our side (error id {error_id}).",
-            },
-            status_code=500,
-        )
+        message = f"Something went wrong on our side (error id {error_id})."
+        return error_response(request, "internal_error", message, 500)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import chat, documents, health, search
+from api.routes import chat, documents, health, openai_compat, search
 from assistant import __version__
 from assistant.config import Settings, get_settings
 from assistant.service import Assistant
@@ -22,6 +22,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     app = FastAPI(title="Strong Cities Network assistant", version=__version__, lifespan=lifespan)
     install_error_handlers(app)
-    for module in (chat, search, documents, health):
+    for module in (chat, openai_compat, search, documents, health):
         app.include_router(module.router)
     return app

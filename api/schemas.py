@@ -12,6 +12,7 @@ class ChatRequest(BaseModel):
 
     message: str = Field(..., description="The question, in Arabic or English.")
     conversation_id: str | None = Field(None, max_length=64)
+    stream: bool = Field(False, description="Answer as Server-Sent Events: delta…, citations, done.")
 
 
 class CitationOut(BaseModel):
@@ -29,6 +30,8 @@ class ChatResponse(BaseModel):
     citations: list[CitationOut]
     conversation_id: str
     answer_id: str
+    generator: str = Field("extractive", description="extractive | openai | ollama | extractive-fallback")
+    fallback_reason: str | None = Field(None, description="Why the LLM answer was replaced, if it was.")
 
 
 class SearchRequest(BaseModel):

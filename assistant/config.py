@@ -57,7 +57,16 @@ class Settings(BaseSettings):
     )
     answer_max_sentences: int = 3
 
-    generator: str = Field("extractive", description="Answer backend.")
+    generator: str = Field("extractive", description="Answer backend: extractive | openai | ollama.")
+    llm_base_url: str = Field(
+        "http://127.0.0.1:11434/v1", description="OpenAI-compatible base URL (openai) or Ollama URL (ollama)."
+    )
+    llm_api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name on the LLM server.")
+    llm_timeout: float = Field(30.0, description="Seconds before an LLM call is abandoned (then extractive).")
+    llm_max_retries: int = Field(2, description="Retries with backoff on 429/5xx/connection errors.")
+    llm_max_tokens: int = Field(512, description="Sent as max_tokens (some servers ignore the newer field).")
+    llm_temperature: float = 0.1
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is SQLite at DATA_DIR/assistant.db."
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,22 +18,21 @@ from sqlalchemy import select
 
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
-from assistant.answer.extractive import ExtractiveComposer
 from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import IndexNotReady, InvalidRequest, NotFound
 from assistant.ingest.indexer import Indexer, IngestReport
 from assistant.retrieval.hybrid import HybridRetriever, Mode
 from assistant.store.chroma_store import ChromaStore
+from assistant.store.conversations import ConversationStore
 from assistant.store.database import (
-    AnswerRecord,
-    Conversation,
     DocumentRecord,
     make_engine,
     make_sessionmaker,
     sqlite_url,
 )
-from assistant.types import Answer, Hit
+from assistant.streaming import stream_answer
+from assistant.types import Answer, Hit, Retrieval, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,11 @@ GENERATION_FILE = "index-generation"
 
 class Assistant:
     def __init__(
-        self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+        rewriter=None,
     ):
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
@@ -58,9 +62,13 @@ class Assistant:
             candidate_k=settings.candidate_k,
             method=settings.fusion_method,
         )
-        self.generator = generator or ExtractiveComposer(
-            max_sentences=settings.answer_max_sentences, margin=settings.answer_margin
-        )
+        if generator is None:
+            from assistant.answer.backends import build_generator
+
+            generator = build_generator(settings, store=self.store, embedder=self.embedder)
+        self.generator = generator
+        self.conversations = ConversationStore(self.sessions)
+        self.rewriter = rewriter  # TODO(wire): build_rewriter once assistant/conversation.py lands
         self._generation = self._read_generation()
 
     # --- index lifecycle ----------------------------------------------------------------------
@@ -123,11 +131,8 @@ class Assistant:
         self.require_index()
         return self.retriever.search(query, k, mode=mode)
 
-    def answer(self, question: str) -> tuple[Answer, list[Hit]]:
-        """Retrieve, score evidence, refuse or compose. Does not store anything."""
-        question = self.validate_text(question, "message")
-        self.require_index()
-        started = time.perf_counter()
+    def retrieve_evidence(self, question: str) -> Retrieval:
+        """Hybrid retrieval, sentence evidence and the support score the refusal is decided on."""
         vector = self.retriever.embed_query(question)
         hits = self.retriever.search(question, self.settings.retrieval_k, query_vector=vector)
         weights = self.retriever.lexical.query_weights(question)
@@ -137,56 +142,86 @@ class Assistant:
             self.store,
             query_weights=weights,
             lexical_weight=self.settings.evidence_lexical_weight,
+            rank_prior=self.settings.evidence_rank_prior,
         )
         best = support(
             evidence,
             unknown_term_share(weights, self.retriever.lexical.contains),
             self.settings.unknown_term_penalty,
         )
-        if best < self.settings.refusal_threshold:
-            result = refusal(best, "weak_evidence")
+        return Retrieval(hits, evidence, best)
+
+    def standalone(self, question: str, history: Sequence[tuple[str, str, str]] = ()) -> str:
+        """Rewrite a follow-up into a standalone question (unchanged when it already is one)."""
+        if not history or self.rewriter is None:
+            return question
+        from assistant.conversation import Turn
+
+        turns = [Turn(question=q, standalone=s, answer=a) for q, s, a in history]
+        return self.rewriter.rewrite(question, turns)
+
+    def answer(self, question: str, history: Sequence[tuple[str, str, str]] = ()) -> tuple[Answer, list[Hit]]:
+        """Rewrite, retrieve, refuse or generate. Stores nothing."""
+        result, hits, _ = self._answer(self.validate_text(question, "message"), history)
+        return result, hits
+
+    def _answer(
+        self, question: str, history: Sequence[tuple[str, str, str]]
+    ) -> tuple[Answer, list[Hit], str]:
+        self.require_index()
+        started = time.perf_counter()
+        standalone = self.standalone(question, history)
+        found = self.retrieve_evidence(standalone)
+        if found.support < self.settings.refusal_threshold:
+            result = refusal(found.support, "weak_evidence")
         else:
-            result = self.generator.generate(question, hits, evidence)
-            result.confidence = best
-            titles = self.retriever.titles
-            result.citations = [replace(c, title=titles.get(c.document_id, "")) for c in result.citations]
+            result = self.with_titles(self.generator.generate(standalone, found.hits, found.evidence))
+            result.confidence = found.support
         log.info(
-            "answered: refused=%s confidence=%.3f citations=%d in %.0f ms",
+            "answered: refused=%s generator=%s support=%.3f citations=%d in %.0f ms",
             result.refused,
-            best,
+            result.generator,
+            found.support,
             len(result.citations),
             (time.perf_counter() - started) * 1000,
         )
-        return result, hits
+        return result, found.hits, standalone
+
+    def with_titles(self, answer: Answer) -> Answer:
+        titles = self.retriever.titles
+        answer.citations = [replace(c, title=titles.get(c.document_id, "")) for c in answer.citations]
+        return answer
 
     def ask(self, question: str, conversation_id: str | None = None) -> tuple[Answer, str, str]:
-        """Answer and store the exchange. Returns (answer, conversation_id, answer_id)."""
-        result, hits = self.answer(question)
-        with self.sessions.begin() as session:
-            if conversation_id:
-                conversation = session.get(Conversation, conversation_id)
-                if conversation is None:
-                    raise NotFound(
-                        f"Unknown conversation_id '{conversation_id[:64]}'. "
-                        "Send conversation_id null to start a new conversation."
-                    )
-            else:
-                conversation = Conversation(id=uuid.uuid4().hex)
-                session.add(conversation)
-                session.flush()
-            record = AnswerRecord(
-                conversation_id=conversation.id,
-                question=question.strip(),
-                answer=result.text,
-                refused=result.refused,
-                confidence=result.confidence,
-                generator=result.generator,
-                citations=[c.__dict__ for c in result.citations],
-                retrieved=[{"chunk_id": h.chunk.id, "score": h.score} for h in hits],
-            )
-            session.add(record)
-            session.flush()
-            return result, conversation.id, record.id
+        """Answer within a conversation and store the exchange: (answer, conversation_id, answer_id)."""
+        question = self.validate_text(question, "message")
+        self.conversations.check(conversation_id)
+        history = self.conversations.history(conversation_id)
+        result, hits, standalone = self._answer(question, history)
+        conversation_id, answer_id = self.conversations.save(
+            conversation_id, question, standalone, result, hits
+        )
+        return result, conversation_id, answer_id
+
+    def stream(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        history: list[tuple[str, str, str]] | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Validate now (errors raise before anything is streamed), then stream the answer.
+        ``history`` (question, standalone, answer) replaces the stored one when given."""
+        question = self.validate_text(question, "message")
+        self.conversations.check(conversation_id)
+        self.require_index()
+        return stream_answer(self, question, conversation_id, history)
+
+    def complete(self, question: str, history: list[tuple[str, str, str]]) -> tuple[Answer, str]:
+        """One stateless exchange whose history the caller carries (OpenAI-style); stored for review."""
+        question = self.validate_text(question, "message")
+        result, hits, standalone = self._answer(question, history)
+        _, answer_id = self.conversations.save(None, question, standalone, result, hits)
+        return result, answer_id
 
     def documents(self) -> list[dict[str, Any]]:
         with self.sessions() as session:

@@ -89,3 +89,21 @@ class Answer:
     generator: str = "extractive"
     confidence: float = 0.0
     refusal_reason: str | None = None
+    fallback_reason: str | None = None  # set when an LLM backend failed and the extractive answer stood in
+
+
+@dataclass
+class Retrieval:
+    """What the answer step starts from: hits, scored evidence sentences, and the support score."""
+
+    hits: list[Hit]
+    evidence: list  # list[assistant.answer.evidence.Evidence]
+    support: float
+
+
+@dataclass
+class StreamEvent:
+    """One server-sent event of a streamed answer: delta | reset | citations | done | error."""
+
+    type: str
+    data: dict

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.schemas import ChatRequest, ChatResponse, CitationOut
+from api.sse import SSE_HEADERS, event_stream
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
 
 @router.post("/chat", response_model=ChatResponse)
-async def chat(body: ChatRequest, assistant: AssistantDep) -> ChatResponse:
+async def chat(body: ChatRequest, assistant: AssistantDep):
+    """Answer a question. With ``"stream": true`` the answer comes as Server-Sent Events:
+    ``delta`` ({"text"}) events, ``reset`` when an LLM answer is replaced by the extractive one,
+    one ``citations`` event, then ``done`` ({"answer_id", "conversation_id", ...}); failures after
+    the stream started arrive as an ``error`` event."""
+    if body.stream:
+        events = await run_in_threadpool(assistant.stream, body.message, body.conversation_id)
+        return StreamingResponse(event_stream(events), media_type="text/event-stream", headers=SSE_HEADERS)
     answer, conversation_id, answer_id = await run_in_threadpool(
         assistant.ask, body.message, body.conversation_id
     )
@@ -30,4 +39,6 @@ async def chat(body: ChatRequest, assistant: AssistantDep) -> ChatResponse:
         ],
         conversation_id=conversation_id,
         answer_id=answer_id,
+        generator=answer.generator,
+        fallback_reason=answer.fallback_reason,
     )

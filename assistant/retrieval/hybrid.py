@@ -60,6 +60,10 @@ class HybridRetriever:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    def lexical_weights(self, query: str) -> dict[str, float]:
+        """Idf of the query's terms in the current index (follows reloads)."""
+        return self.lexical.query_weights(query)
+
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed_queries([query])[0]
 

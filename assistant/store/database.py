@@ -68,10 +68,12 @@ class AnswerRecord(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     question: Mapped[str] = mapped_column(Text)
+    standalone_question: Mapped[str] = mapped_column(Text, default="")  # after follow-up rewriting
     answer: Mapped[str] = mapped_column(Text)
     refused: Mapped[bool] = mapped_column(Boolean)
     confidence: Mapped[float] = mapped_column(default=0.0)
     generator: Mapped[str] = mapped_column(String(40))
+    fallback_reason: Mapped[str | None] = mapped_column(String(60), nullable=True)
     citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     retrieved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,0 +1,76 @@
+"""Conversations and their answers in SQL: resolve ids, read history, save an exchange."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from assistant.errors import NotFound
+from assistant.store.database import AnswerRecord, Conversation
+from assistant.types import Answer, Hit
+
+HISTORY_TURNS = 3  # previous exchanges used to rewrite a follow-up
+
+
+def unknown_conversation(conversation_id: str) -> NotFound:
+    return NotFound(
+        f"Unknown conversation_id '{conversation_id[:64]}'. "
+        "Send conversation_id null to start a new conversation."
+    )
+
+
+class ConversationStore:
+    def __init__(self, sessions: sessionmaker):
+        self.sessions = sessions
+
+    def check(self, conversation_id: str | None) -> None:
+        """Raise NotFound for an id that was never issued (before any work is done)."""
+        if conversation_id:
+            with self.sessions() as session:
+                if session.get(Conversation, conversation_id) is None:
+                    raise unknown_conversation(conversation_id)
+
+    def history(self, conversation_id: str | None, limit: int = HISTORY_TURNS) -> list[tuple[str, str, str]]:
+        """The last ``limit`` exchanges, oldest first, as (question, standalone question, answer)."""
+        if not conversation_id:
+            return []
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(AnswerRecord)
+                .where(AnswerRecord.conversation_id == conversation_id)
+                .order_by(AnswerRecord.created_at.desc())
+                .limit(limit)
+            ).all()
+        return [(r.question, r.standalone_question or r.question, r.answer) for r in reversed(rows)]
+
+    def save(
+        self, conversation_id: str | None, question: str, standalone: str, answer: Answer, hits: list[Hit]
+    ) -> tuple[str, str]:
+        """Store one exchange (creating the conversation if needed). Returns (conversation_id, answer_id)."""
+        with self.sessions.begin() as session:
+            if conversation_id:
+                conversation = session.get(Conversation, conversation_id)
+                if conversation is None:
+                    raise unknown_conversation(conversation_id)
+            else:
+                conversation = Conversation(id=uuid.uuid4().hex)
+                session.add(conversation)
+                session.flush()
+            record = AnswerRecord(
+                conversation_id=conversation.id,
+                question=question,
+                standalone_question=standalone,
+                answer=answer.text,
+                refused=answer.refused,
+                confidence=answer.confidence,
+                generator=answer.generator,
+                fallback_reason=answer.fallback_reason,
+                citations=[asdict(c) for c in answer.citations],
+                retrieved=[{"chunk_id": h.chunk.id, "score": h.score} for h in hits],
+            )
+            session.add(record)
+            session.flush()
+            return conversation.id, record.id
