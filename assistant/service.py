@@ -65,7 +65,12 @@ class Assistant:
         if generator is None:
             from assistant.answer.backends import build_generator
 
-            generator = build_generator(settings, store=self.store, embedder=self.embedder)
+            generator = build_generator(
+                settings,
+                store=self.store,
+                embedder=self.embedder,
+                title_of=lambda doc_id: self.retriever.titles.get(doc_id, ""),
+            )
         self.generator = generator
         self.conversations = ConversationStore(self.sessions)
         self.rewriter = rewriter  # TODO(wire): build_rewriter once assistant/conversation.py lands
