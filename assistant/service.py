@@ -19,10 +19,12 @@ from sqlalchemy import select
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
 from assistant.config import Settings
+from assistant.conversation import QuestionRewriter, Turn
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import IndexNotReady, InvalidRequest, NotFound
 from assistant.ingest.indexer import Indexer, IngestReport
 from assistant.retrieval.hybrid import HybridRetriever, Mode
+from assistant.rewriting import build_rewriter
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.conversations import ConversationStore
 from assistant.store.database import (
@@ -45,7 +47,7 @@ class Assistant:
         settings: Settings,
         embedder: Embedder | None = None,
         generator: Generator | None = None,
-        rewriter=None,
+        rewriter: QuestionRewriter | None = None,
     ):
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
@@ -73,7 +75,7 @@ class Assistant:
             )
         self.generator = generator
         self.conversations = ConversationStore(self.sessions)
-        self.rewriter = rewriter  # TODO(wire): build_rewriter once assistant/conversation.py lands
+        self.rewriter = rewriter or build_rewriter(settings, self.retriever.lexical_weights)
         self._generation = self._read_generation()
 
     # --- index lifecycle ----------------------------------------------------------------------
@@ -158,10 +160,8 @@ class Assistant:
 
     def standalone(self, question: str, history: Sequence[tuple[str, str, str]] = ()) -> str:
         """Rewrite a follow-up into a standalone question (unchanged when it already is one)."""
-        if not history or self.rewriter is None:
+        if not history:
             return question
-        from assistant.conversation import Turn
-
         turns = [Turn(question=q, standalone=s, answer=a) for q, s, a in history]
         return self.rewriter.rewrite(question, turns)
 
