@@ -19,7 +19,7 @@ from assistant.types import Hit
 
 MIN_ANSWER_WORDS = 4  # fragments shorter than this are never quoted as answers
 _ARABIC = re.compile("[\u0600-\u06ff]")
-HEADING_MAX_WORDS = 12  # a line this short without closing punctuation is a heading or title
+HEADING_MAX_WORDS = 25  # a line this short without closing punctuation is a heading or title
 CLOSING = (".", "!", "…", "”", '"', "»", ")", ":", "؛")
 
 
