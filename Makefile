@@ -21,10 +21,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The Arabic PDF test renders with DejaVu Sans; install it if the machine lacks it (root, Debian).
+# Test-only system packages (root, Debian): DejaVu Sans for the Arabic PDF test, Chromium for the
+# browser tests (Playwright drives Debian's Chromium; browsers cannot be downloaded here), and an
+# Arabic font so screenshots show real glyphs.
+SYSTEM_PACKAGES := fonts-dejavu-core chromium fonts-noto-core
 system-deps:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 model: install
 	$(BIN)/assistant build-model

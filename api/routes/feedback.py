@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AssistantDep
+
+router = APIRouter(prefix="/v1", tags=["feedback"])
+
+
+class FeedbackRequest(BaseModel):
+    answer_id: str = Field(..., min_length=1, max_length=64)
+    rating: Literal[1, -1]
+    reason: Literal["wrong", "incomplete", "no_source", "other"] | None = None
+    comment: str | None = Field(None, max_length=2000)
+
+
+class FeedbackResponse(BaseModel):
+    feedback_id: str
+
+
+@router.post("/feedback", response_model=FeedbackResponse)
+async def feedback(body: FeedbackRequest, request: Request, assistant: AssistantDep) -> FeedbackResponse:
+    feedback_id = await run_in_threadpool(
+        assistant.feedback.add,
+        body.answer_id,
+        body.rating,
+        body.reason,
+        body.comment,
+        origin=request.headers.get("origin"),
+    )
+    return FeedbackResponse(feedback_id=feedback_id)

@@ -1,0 +1,61 @@
+"""User feedback on answers (thumbs up/down with an optional reason and comment)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from assistant.errors import InvalidRequest, NotFound
+from assistant.store.database import AnswerRecord, FeedbackRecord
+
+REASONS = ("wrong", "incomplete", "no_source", "other")
+MAX_COMMENT_CHARS = 2000
+
+
+class FeedbackStore:
+    def __init__(self, sessions: sessionmaker):
+        self.sessions = sessions
+
+    def add(
+        self,
+        answer_id: str,
+        rating: int,
+        reason: str | None = None,
+        comment: str | None = None,
+        *,
+        source: str = "user",
+        origin: str | None = None,
+    ) -> str:
+        if rating not in (1, -1):
+            raise InvalidRequest("rating must be 1 (thumbs up) or -1 (thumbs down).")
+        if reason is not None and reason not in REASONS:
+            raise InvalidRequest(f"reason must be one of {', '.join(REASONS)}, or null.")
+        comment = (comment or "").strip() or None
+        if comment and len(comment) > MAX_COMMENT_CHARS:
+            raise InvalidRequest(
+                f"comment is {len(comment)} characters long; the limit is {MAX_COMMENT_CHARS}."
+            )
+        with self.sessions.begin() as session:
+            if session.get(AnswerRecord, answer_id) is None:
+                raise NotFound(f"Unknown answer_id '{answer_id[:64]}'.")
+            record = FeedbackRecord(
+                answer_id=answer_id,
+                rating=rating,
+                reason=reason,
+                comment=comment,
+                source=source,
+                origin=origin,
+            )
+            session.add(record)
+            session.flush()
+            return record.id
+
+    def for_answer(self, answer_id: str) -> list[FeedbackRecord]:
+        with self.sessions() as session:
+            return list(
+                session.scalars(
+                    select(FeedbackRecord)
+                    .where(FeedbackRecord.answer_id == answer_id)
+                    .order_by(FeedbackRecord.created_at)
+                )
+            )
