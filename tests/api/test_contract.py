@@ -103,3 +103,22 @@ def test_conversation_ids(client):
 def test_healthz_ok_after_ingest(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["chunks"] > 0
+
+
+def test_widget_js_is_cached_with_an_etag(client):
+    first = client.get("/widget.js")
+    assert first.status_code == 200
+    assert first.headers["content-type"].startswith("application/javascript")
+    etag = first.headers["etag"]
+    assert "customElements.define" in first.text and "innerHTML" not in first.text
+    again = client.get("/widget.js", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("en", "ltr")])
+def test_demo_page_embeds_the_widget_like_a_partner(client, lang, direction):
+    page = client.get(f"/demo?lang={lang}")
+    assert page.status_code == 200
+    assert f'<html lang="{lang}" dir="{direction}">' in page.text
+    assert '<script src="/widget.js" defer' in page.text
+    assert client.get("/demo?lang=fr").status_code == 422
