@@ -241,6 +241,8 @@ button:disabled { cursor: not-allowed; }
 svg { width: 20px; height: 20px; display: block; }
 /* "You:" / "Assistant:" for screen readers, kept out of the text content (and of dir=auto detection). */
 .msg[data-who]::before { content: attr(data-who) " "; position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+[dir=rtl] .msg[data-who]::before { direction: rtl; unicode-bidi: isolate; }
+[dir=ltr] .msg[data-who]::before { direction: ltr; unicode-bidi: isolate; }
 .launcher { position: fixed; bottom: 20px; z-index: var(--scn-z-index, 2147483000); width: 58px; height: 58px; border-radius: 50%;
   background: var(--p); color: var(--on-p); display: grid; place-items: center; box-shadow: 0 6px 20px rgba(0,0,0,.25); }
 .launcher svg { width: 28px; height: 28px; }
