@@ -27,13 +27,9 @@ from assistant.retrieval.hybrid import HybridRetriever, Mode
 from assistant.rewriting import build_rewriter
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.conversations import ConversationStore
-from assistant.store.database import (
-    DocumentRecord,
-    make_engine,
-    make_sessionmaker,
-    sqlite_url,
-)
+from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
 from assistant.store.feedback import FeedbackStore
+from assistant.store.models import DocumentRecord
 from assistant.streaming import stream_answer
 from assistant.types import Answer, Hit, Retrieval, StreamEvent
 

@@ -122,7 +122,7 @@ def test_chunks_record_exact_offsets(settings, fake_embedder, corpus_copy: Path)
     assistant = make(settings, fake_embedder)
     assistant.ingest(corpus_copy, progress=False)
     texts = {}
-    from assistant.store.database import DocumentRecord
+    from assistant.store.models import DocumentRecord
 
     with assistant.sessions() as session:
         for record in session.query(DocumentRecord):

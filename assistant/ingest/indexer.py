@@ -23,7 +23,7 @@ from assistant.embedding import Embedder
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
-from assistant.store.database import DocumentRecord, utcnow
+from assistant.store.models import DocumentRecord, utcnow
 from assistant.types import Chunk, SourceDocument
 
 log = logging.getLogger(__name__)

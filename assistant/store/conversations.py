@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import NotFound
-from assistant.store.database import AnswerRecord, Conversation
+from assistant.store.models import AnswerRecord, Conversation, Message
 from assistant.types import Answer, Hit
 
 HISTORY_TURNS = 3  # previous exchanges used to rewrite a follow-up
@@ -73,4 +73,13 @@ class ConversationStore:
             )
             session.add(record)
             session.flush()
+            session.add(Message(conversation_id=conversation.id, role="user", content=question))
+            session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    role="assistant",
+                    content=answer.text,
+                    answer_id=record.id,
+                )
+            )
             return conversation.id, record.id

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import InvalidRequest, NotFound
-from assistant.store.database import AnswerRecord, FeedbackRecord
+from assistant.store.models import AnswerRecord, FeedbackRecord
 
 REASONS = ("wrong", "incomplete", "no_source", "other")
 MAX_COMMENT_CHARS = 2000

@@ -73,7 +73,7 @@ def test_allowed_origin_gets_cors_headers(client):
 
 
 def stored_answers(assistant) -> int:
-    from assistant.store.database import AnswerRecord
+    from assistant.store.models import AnswerRecord
 
     with assistant.sessions() as session:
         return session.query(AnswerRecord).count()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.store.database import AnswerRecord
+from assistant.store.models import AnswerRecord
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.server]
