@@ -23,8 +23,9 @@ install: $(STAMP)
 
 # Test-only system packages (root, Debian): DejaVu Sans for the Arabic PDF test, Chromium for the
 # browser tests (Playwright drives Debian's Chromium; browsers cannot be downloaded here), and an
-# Arabic font so screenshots show real glyphs.
-SYSTEM_PACKAGES := fonts-dejavu-core chromium fonts-noto-core
+# Arabic font so screenshots show real glyphs, and PostgreSQL (the SQL tests also run on a throwaway
+# server the tests start on 127.0.0.1).
+SYSTEM_PACKAGES := fonts-dejavu-core chromium fonts-noto-core postgresql
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

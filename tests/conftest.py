@@ -76,3 +76,20 @@ def real_assistant(tmp_path_factory, real_embedder):
     report = assistant.ingest(progress=False)
     assert not report.failed, report.failed
     return assistant
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_settings(request, settings: Settings) -> Settings:
+    """``settings`` on SQLite and, for the second run of the test, on a fresh PostgreSQL database."""
+    if request.param == "postgresql":
+        settings.database_url = request.getfixturevalue("postgres_server").new_database()
+    return settings

@@ -12,9 +12,10 @@ ALLOWED = "https://city.example.org"
 
 
 @pytest.fixture
-def assistant(settings, fake_embedder, corpus_copy):
-    settings.allowed_origins = [ALLOWED]
-    a = Assistant(settings, embedder=fake_embedder)
+def assistant(db_settings, fake_embedder, corpus_copy):
+    """Runs on SQLite and on PostgreSQL."""
+    db_settings.allowed_origins = [ALLOWED]
+    a = Assistant(db_settings, embedder=fake_embedder)
     a.ingest(corpus_copy, progress=False)
     return a
 
