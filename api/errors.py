@@ -51,7 +51,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            # FastAPI's answer to bytes that are not UTF-8 JSON (or JSON nested past the parser's limit)
+            message = (
+                'The request body could not be read: send UTF-8 encoded JSON such as {"message": "..."}.'
+            )
+            return error_response(request, "invalid_request", message, 422)
         return error_response(request, "http_error", str(exc.detail), exc.status_code)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, _exc: RecursionError):
+        return error_response(request, "invalid_request", "The JSON body is nested too deeply.", 422)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -8,11 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.limits import RequestSizeLimit
 from api.origins import install_origin_policy
 from api.routes import chat, documents, feedback, health, openai_compat, search, widget
+from api.staff import install_staff
 from assistant import __version__
 from assistant.config import Settings, get_settings
 from assistant.service import Assistant
+
+STAFF_UPLOAD_BYTES = 20 * 1024 * 1024  # dataset imports
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
@@ -25,6 +29,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app = FastAPI(title="Strong Cities Network assistant", version=__version__, lifespan=lifespan)
     install_error_handlers(app)
     install_origin_policy(app, config.allowed_origins)
+    app.add_middleware(
+        RequestSizeLimit,
+        default_bytes=config.max_request_kb * 1024,
+        overrides={"/staff/": STAFF_UPLOAD_BYTES},
+    )
     for module in (chat, openai_compat, feedback, search, documents, health, widget):
         app.include_router(module.router)
+    install_staff(app, config)  # /staff: review queue, datasets, evaluation runs (docs/staff.md)
     return app

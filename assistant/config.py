@@ -72,7 +72,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is SQLite at DATA_DIR/assistant.db."
     )
+    secret_key: str | None = Field(
+        None, description="Signs staff session cookies; default: a random key kept in DATA_DIR/secret_key."
+    )
+    secure_cookies: bool = Field(False, description="Mark staff cookies Secure (set behind HTTPS).")
     max_message_chars: int = 4000
+    max_document_mb: float = Field(25.0, description="Larger files are reported and skipped at ingest.")
+    max_request_kb: int = Field(64, description="Largest request body on /v1/ (413 above it).")
     allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"],
         description="Web origins allowed to embed the widget (JSON list or comma-separated). "

@@ -31,6 +31,7 @@ from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
 from assistant.store.feedback import FeedbackStore
 from assistant.store.models import DocumentRecord
 from assistant.streaming import stream_answer
+from assistant.text_safety import clean_user_text, is_blank
 from assistant.types import Answer, Hit, Retrieval, StreamEvent
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ class Assistant:
             max_tokens=self.settings.chunk_max_tokens,
             overlap_sentences=self.settings.chunk_overlap_sentences,
             batch_size=self.settings.embed_batch_size,
+            max_document_bytes=int(self.settings.max_document_mb * 1024 * 1024),
         )
         report = indexer.run(folder, progress=progress)
         if report.changed or rebuild:
@@ -238,7 +240,10 @@ class Assistant:
             return record.text
 
     def validate_text(self, text: str, field: str) -> str:
-        if not isinstance(text, str) or not text.strip():
+        """Strip control and bidi-override characters, then check emptiness and length."""
+        if isinstance(text, str):
+            text = clean_user_text(text)
+        if not isinstance(text, str) or is_blank(text):
             raise InvalidRequest(f"The {field} is empty. Send a question as non-empty text.")
         if len(text) > self.settings.max_message_chars:
             raise InvalidRequest(

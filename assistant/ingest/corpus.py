@@ -132,9 +132,16 @@ def load_document(path: Path, folder: Path) -> SourceDocument:
     )
 
 
-def load_corpus(folder: Path) -> Iterator[SourceDocument | LoadFailure]:
-    """Every document of ``folder``; unreadable files come back as ``LoadFailure`` so ingestion goes on."""
+MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+
+
+def load_corpus(
+    folder: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> Iterator[SourceDocument | LoadFailure]:
+    """Every document of ``folder``; unreadable, oversized and duplicate files come back as
+    ``LoadFailure`` so ingestion reports them and goes on."""
     seen: dict[str, Path] = {}
+    texts: dict[str, str] = {}  # hash of the cleaned text -> id of the first document with it
     for path in discover(folder):
         doc_id = document_id(path, folder)
         if doc_id in seen:
@@ -143,9 +150,25 @@ def load_corpus(folder: Path) -> Iterator[SourceDocument | LoadFailure]:
             )
             continue
         seen[doc_id] = path
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield LoadFailure(
+                path,
+                f"{path.name}: the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
+                "Split it or raise ASSISTANT_MAX_DOCUMENT_MB.",
+            )
+            continue
         try:
-            yield load_document(path, folder)
+            doc = load_document(path, folder)
         except DocumentLoadError as exc:
             yield LoadFailure(path, exc.message)
+            continue
         except Exception as exc:  # noqa: BLE001 - any parser failure is reported and skipped
             yield LoadFailure(path, f"{path.name}: could not be read ({type(exc).__name__}: {exc}).")
+            continue
+        text_hash = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        if text_hash in texts:
+            yield LoadFailure(path, f"{path.name}: the same text as document '{texts[text_hash]}'; skipped.")
+            continue
+        texts[text_hash] = doc.id
+        yield doc

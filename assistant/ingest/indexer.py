@@ -71,7 +71,9 @@ class Indexer:
         max_tokens: int,
         overlap_sentences: int,
         batch_size: int = 64,
+        max_document_bytes: int = 25 * 1024 * 1024,
     ):
+        self.max_document_bytes = max_document_bytes
         self.store = store
         self.sessions = sessions
         self.embedder = embedder
@@ -110,7 +112,7 @@ class Indexer:
             known = {r.id: r for r in session.scalars(select(DocumentRecord))}
         seen: set[str] = set()
         pending: list[tuple[SourceDocument, list[Chunk], list[Chunk]]] = []  # doc, all chunks, new chunks
-        for item in load_corpus(folder):
+        for item in load_corpus(folder, max_bytes=self.max_document_bytes):
             if isinstance(item, LoadFailure):
                 report.failed.append((item.path.name, item.reason))
                 # keep the previously indexed version of an unreadable file: nothing stored is lost

@@ -1,0 +1,107 @@
+"""Sign in, sign out, and the staff stylesheet (public: the sign-in page needs it)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.staff.render import flash, redirect, render
+from api.staff.security import (
+    LoginRequired,
+    LoginThrottle,
+    UserDep,
+    csrf_protect,
+    current_user,
+    safe_next,
+    staff_router,
+)
+from assistant.staff_auth import MAX_PASSWORD_CHARS, authenticate, normalise_username
+
+log = logging.getLogger("api.staff")
+ASSETS = Path(__file__).resolve().parents[1] / "static" / "staff"
+
+public = APIRouter(prefix="/staff", dependencies=[Depends(csrf_protect)], include_in_schema=False)
+signed_in = staff_router()
+throttle = LoginThrottle()
+
+
+@lru_cache(maxsize=8)
+def _asset(name: str) -> tuple[bytes, str]:
+    body = (ASSETS / name).read_bytes()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@public.get("/assets/staff.css")
+def stylesheet(request: Request) -> Response:
+    body, etag = _asset("staff.css")
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300, must-revalidate"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="text/css; charset=utf-8", headers=headers)
+
+
+@public.get("/login")
+def login_page(request: Request, next: str = "") -> Response:
+    if request.session.get("uid"):
+        try:
+            current_user(request)
+            return redirect(safe_next(next))
+        except LoginRequired:  # a stale session: show the form
+            pass
+    return render(request, "staff/login.html", next=safe_next(next), error=None, username="")
+
+
+@public.post("/login")
+async def login(
+    request: Request,
+    username: str = Form("", max_length=200),
+    password: str = Form("", max_length=MAX_PASSWORD_CHARS + 1),
+    next: str = Form("", max_length=500),
+) -> Response:
+    name = normalise_username(username)
+    client = f"ip:{request.client.host if request.client else '?'}"
+    if throttle.blocked(f"user:{name}", client):
+        log.warning("staff sign-in throttled for %r", name[:120])
+        return render(
+            request, "staff/login.html", 429, next=safe_next(next), error="login_throttled", username=name
+        )
+    sessions = request.app.state.assistant.sessions
+    user = await run_in_threadpool(authenticate, sessions, name, password)
+    if user is None:
+        throttle.failed(f"user:{name}", client)
+        log.warning("staff sign-in failed for %r", name[:120])
+        return render(
+            request, "staff/login.html", 401, next=safe_next(next), error="login_failed", username=name
+        )
+    throttle.succeeded(f"user:{name}")
+    lang = request.session.get("lang")
+    request.session.clear()  # a fresh session (and CSRF token) on every sign-in
+    request.session.update({"uid": user.id, "fp": user.fingerprint, "csrf": secrets.token_urlsafe(32)})
+    if lang:
+        request.session["lang"] = lang
+    log.info("staff sign-in: %r (%s)", user.username, user.role)
+    return redirect(safe_next(next))
+
+
+@signed_in.post("/logout")
+def logout(request: Request, user: UserDep) -> Response:
+    lang = request.session.get("lang")
+    request.session.clear()
+    if lang:
+        request.session["lang"] = lang
+    flash(request, "signed_out")
+    log.info("staff sign-out: %r", user.username)
+    return redirect("/staff/login")
+
+
+@signed_in.get("")
+@signed_in.get("/")
+def home() -> Response:
+    return redirect("/staff/review")

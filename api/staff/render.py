@@ -1,0 +1,109 @@
+"""Server-side rendering of staff pages (Jinja2, autoescape on for every template)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from api.staff.i18n import DEFAULT_LANG, pick_lang, translate
+from api.staff.security import csrf_token
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=True,  # every template, whatever its extension
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _fmt_dt(value: datetime | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[:16].replace("T", " ")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _fmt_num(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _fmt_delta(value: Any) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "—"
+    if abs(value) < 5e-4:
+        return "0"
+    return f"{value:+.3f}"
+
+
+env.filters["dt"] = _fmt_dt
+env.filters["delta"] = _fmt_delta
+env.filters["num"] = _fmt_num
+
+
+def lang_of(request: Request) -> str:
+    """?lang=ar|en switches the language and the session remembers it."""
+    chosen = pick_lang(request.query_params.get("lang"))
+    if chosen:
+        if request.session.get("lang") != chosen:
+            request.session["lang"] = chosen
+        return chosen
+    return pick_lang(request.session.get("lang")) or DEFAULT_LANG
+
+
+def flash(request: Request, key: str, kind: str = "ok", extra: str = "") -> None:
+    """A one-shot message shown on the next page (stored as an i18n key plus optional text)."""
+    messages = request.session.get("flash", [])[-3:]
+    messages.append([kind, key, extra[:300]])
+    request.session["flash"] = messages
+
+
+def url_with(request: Request, **params: Any) -> str:
+    query = dict(request.query_params)
+    for key, value in params.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    messages = request.session.pop("flash", []) if "flash" in request.session else []
+    base = {
+        "request": request,
+        "lang": lang,
+        "dir": "rtl" if lang == "ar" else "ltr",
+        "back_arrow": "→" if lang == "ar" else "←",  # points towards the start of the line
+        "t": lambda key: translate(key, lang),
+        "user": getattr(request.state, "staff", None),
+        "csrf_token": csrf_token(request),
+        "nonce": getattr(request.state, "csp_nonce", ""),
+        "flashes": [(kind, translate(key, lang), extra) for kind, key, extra in messages],
+        "other_lang_url": url_with(request, lang="en" if lang == "ar" else "ar"),
+        "url_with": lambda **params: url_with(request, **params),
+        "path": request.url.path,
+    }
+    base.update(context)
+    html = env.get_template(template).render(**base)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,250 @@
+"""The review queue, one answer's review page, saving a review and promoting it to a dataset."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from api.staff.render import flash, redirect, render
+from api.staff.security import UserDep, staff_router
+from assistant.errors import InvalidRequest
+from assistant.eval.datasets import DatasetStore
+from assistant.review import KINDS, STAFF_REASONS, STATUSES, QueueFilters, ReviewQueue
+from assistant.service import Assistant
+from assistant.staff_auth import usernames
+
+log = logging.getLogger("api.staff")
+router = staff_router()
+
+
+def review_queue(assistant: Assistant) -> ReviewQueue:
+    chunks = assistant.retriever.chunks
+
+    def document_of(chunk_id: str) -> str | None:
+        chunk = chunks.get(chunk_id)
+        return chunk.document_id if chunk else None
+
+    return ReviewQueue(
+        assistant.sessions, refusal_threshold=assistant.settings.refusal_threshold, document_of=document_of
+    )
+
+
+def _date(value: str, name: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(f"{name} must be a date (YYYY-MM-DD).") from None
+
+
+def _rating(value: str) -> int | None:
+    value = (value or "").strip()
+    if value in ("1", "0", "-1"):
+        return int(value)
+    return None
+
+
+@router.get("/review")
+def queue_page(
+    request: Request,
+    user: UserDep,
+    date_from: str = "",
+    date_to: str = "",
+    document: str = "",
+    kind: str = "",
+    rating: str = "",
+    status: str = "unreviewed",
+    page: int = 1,
+) -> Response:
+    assistant: Assistant = request.app.state.assistant
+    assistant.refresh()
+    error = None
+    filters = QueueFilters(
+        document=document.strip() or None,
+        kind=kind if kind in KINDS else None,
+        rating=_rating(rating),
+        status=status if status in STATUSES else "unreviewed",
+    )
+    try:
+        filters.date_from, filters.date_to = _date(date_from, "From"), _date(date_to, "To")
+        result = review_queue(assistant).list(filters, page=page)
+    except InvalidRequest as exc:
+        error = exc.message
+        filters.date_from = filters.date_to = None
+        result = review_queue(assistant).list(filters, page=page)
+    titles = assistant.retriever.titles
+    return render(
+        request,
+        "staff/queue.html",
+        result=result,
+        filters=filters,
+        form={"date_from": date_from, "date_to": date_to},
+        documents=sorted(titles.items()),
+        titles=titles,
+        kinds=KINDS,
+        statuses=STATUSES,
+        error=error,
+    )
+
+
+def _highlight(text: str, quote: str) -> dict[str, Any]:
+    start = text.find(quote) if quote else -1
+    if start < 0:
+        return {"found": False, "before": text, "match": "", "after": ""}
+    return {"found": True, "before": text[:start], "match": quote, "after": text[start + len(quote) :]}
+
+
+def item_context(assistant: Assistant, answer_id: str) -> dict[str, Any]:
+    assistant.refresh()
+    queue = review_queue(assistant)
+    record = queue.answer(answer_id)
+    chunks, titles = assistant.retriever.chunks, assistant.retriever.titles
+    citations = []
+    for c in record.citations or []:
+        chunk = chunks.get(c.get("chunk_id", ""))
+        quote = c.get("quote", "")
+        citations.append(
+            {
+                "n": c.get("n"),
+                "document_id": c.get("document_id", ""),
+                "title": c.get("title") or titles.get(c.get("document_id", ""), ""),
+                "chunk_id": c.get("chunk_id", ""),
+                "quote": quote,
+                "in_index": chunk is not None,
+                **_highlight(chunk.text if chunk else "", quote),
+            }
+        )
+    feedback = queue.feedback(answer_id)
+    reviews = [f for f in feedback if f.source == "staff"]
+    latest = reviews[-1] if reviews else None
+    cited_n = {c["chunk_id"]: c["n"] for c in citations}
+    picked = set(latest.expected_chunk_ids or []) if latest else set(cited_n)
+    options, seen = [], set()
+    for hit in [*(record.retrieved or []), *({"chunk_id": c["chunk_id"]} for c in citations)]:
+        chunk_id = hit.get("chunk_id", "")
+        if not chunk_id or chunk_id in seen:
+            continue
+        seen.add(chunk_id)
+        chunk = chunks.get(chunk_id)
+        options.append(
+            {
+                "chunk_id": chunk_id,
+                "document_id": chunk.document_id if chunk else "",
+                "title": titles.get(chunk.document_id, "") if chunk else "",
+                "text": chunk.text if chunk else "",
+                "score": hit.get("score"),
+                "cited_as": cited_n.get(chunk_id),
+                "checked": chunk_id in picked,
+            }
+        )
+    for chunk_id in picked - seen:  # picked earlier but no longer retrieved or cited
+        chunk = chunks.get(chunk_id)
+        options.append(
+            {
+                "chunk_id": chunk_id,
+                "document_id": chunk.document_id if chunk else "",
+                "title": titles.get(chunk.document_id, "") if chunk else "",
+                "text": chunk.text if chunk else "",
+                "score": None,
+                "cited_as": None,
+                "checked": True,
+            }
+        )
+    names = usernames(assistant.sessions, {f.reviewer_id for f in reviews if f.reviewer_id})
+    day = datetime.now(UTC).date()
+    return {
+        "record": record,
+        "kinds": queue.kinds_of(record, feedback, day),
+        "citations": citations,
+        "options": options,
+        "user_feedback": [f for f in feedback if f.source != "staff"],
+        "reviews": [(f, names.get(f.reviewer_id or "", "?")) for f in reversed(reviews)],
+        "latest": latest,
+        "reasons": STAFF_REASONS,
+        "datasets": DatasetStore(assistant.sessions).list(),
+        "promoted": queue.promoted_rows(answer_id),
+    }
+
+
+@router.get("/review/{answer_id}")
+def item_page(request: Request, answer_id: str, user: UserDep) -> Response:
+    context = item_context(request.app.state.assistant, answer_id[:64])
+    dataset_names = {d["id"]: d["name"] for d in context["datasets"]}
+    return render(request, "staff/item.html", dataset_names=dataset_names, error=None, **context)
+
+
+@router.post("/review/{answer_id}")
+async def save_review(request: Request, answer_id: str, user: UserDep) -> Response:
+    form = await request.form()
+    answer_id = answer_id[:64]
+    assistant: Assistant = request.app.state.assistant
+    rating = _rating(str(form.get("rating", "")))
+    try:
+        if rating is None:
+            raise InvalidRequest("Choose correct, partly correct or wrong.")
+        review_queue(assistant).save_review(
+            answer_id,
+            reviewer_id=user.id,
+            rating=rating,
+            reason=str(form.get("reason", "")),
+            comment=str(form.get("comment", "")),
+            correction=str(form.get("correction", "")),
+            expected_chunk_ids=[str(v) for v in form.getlist("expected_chunk_ids")],
+        )
+    except InvalidRequest as exc:
+        context = item_context(assistant, answer_id)
+        dataset_names = {d["id"]: d["name"] for d in context["datasets"]}
+        return render(
+            request, "staff/item.html", 422, dataset_names=dataset_names, error=exc.message, **context
+        )
+    log.info("review saved by %r: answer %s rating %d", user.username, answer_id, rating)
+    flash(request, "review_saved")
+    return redirect(f"/staff/review/{answer_id}#review")
+
+
+@router.post("/review/{answer_id}/promote")
+def promote(
+    request: Request,
+    answer_id: str,
+    user: UserDep,
+    dataset_id: str = Form("", max_length=200),
+    answerable: str = Form(""),
+    tags: str = Form("", max_length=1000),
+) -> Response:
+    answer_id = answer_id[:64]
+    assistant: Assistant = request.app.state.assistant
+    queue = review_queue(assistant)
+    try:
+        latest = queue.latest_review(answer_id)
+        if latest is None:
+            queue.answer(answer_id)  # 404 for an unknown answer
+            raise InvalidRequest("Save a review before promoting the answer.")
+        if not dataset_id:
+            raise InvalidRequest("Choose a dataset.")
+        picked = list(latest.expected_chunk_ids or [])
+        chunks = assistant.retriever.chunks
+        documents = list(dict.fromkeys(chunks[c].document_id for c in picked if c in chunks))
+        row = DatasetStore(assistant.sessions).promote(
+            answer_id,
+            dataset_id=dataset_id,
+            reference_answer=latest.correction or "",
+            reference_chunk_ids=picked,
+            reference_document_ids=documents or None,  # None: the store uses the cited documents
+            answerable=answerable in ("1", "on", "true"),
+            tags=[t.strip() for t in tags.split(",") if t.strip()],
+        )
+    except InvalidRequest as exc:
+        context = item_context(assistant, answer_id)
+        dataset_names = {d["id"]: d["name"] for d in context["datasets"]}
+        return render(
+            request, "staff/item.html", 422, dataset_names=dataset_names, error=exc.message, **context
+        )
+    log.info("answer %s promoted to dataset %s by %r", answer_id, row.dataset_id, user.username)
+    flash(request, "promoted")
+    return redirect(f"/staff/review/{answer_id}?promoted={row.id}#promote")

@@ -1,0 +1,112 @@
+"""`assistant staff …`: create and list staff accounts for the review and evaluation pages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from assistant.errors import AssistantError
+
+staff_app = typer.Typer(
+    no_args_is_help=True, help="Staff accounts (review queue, datasets, evaluation runs)."
+)
+
+
+def _sessions():
+    from assistant.config import get_settings
+    from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_sessionmaker(make_engine(settings.database_url or sqlite_url(settings.data_dir)))
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            typer.echo("error: no password on standard input.", err=True)
+            raise typer.Exit(code=2)
+        return password
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _fail(exc: AssistantError) -> None:
+    typer.echo(f"error: {exc.message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@staff_app.command("create")
+def create(
+    username: Annotated[str, typer.Argument(help="Sign-in name (Latin letters, digits, . _ @ -).")],
+    role: Annotated[
+        str, typer.Option("--role", help="reviewer (review, promote) or admin (also datasets, runs).")
+    ] = "reviewer",
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of standard input."),
+    ] = False,
+) -> None:
+    """Create a staff account. The password (at least 10 characters) is asked for without echo."""
+    from assistant.staff_auth import check_password, check_role, check_username, create_user
+
+    try:  # check what can be checked before asking for the password
+        check_username(username)
+        check_role(role)
+        password = _read_password(password_stdin)
+        check_password(password, username)
+        staff = create_user(_sessions(), username, password, role)
+    except AssistantError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"created {staff.role} '{staff.username}'")
+
+
+@staff_app.command("set-password")
+def set_password_command(
+    username: Annotated[str, typer.Argument(help="The account's sign-in name.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from the first line of standard input."),
+    ] = False,
+) -> None:
+    """Give an account a new password (its open sessions end)."""
+    from assistant.staff_auth import check_password, set_password
+
+    try:
+        password = _read_password(password_stdin)
+        check_password(password, username)
+        set_password(_sessions(), username, password)
+    except AssistantError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"password changed for '{username.strip().lower()}'")
+
+
+@staff_app.command("list")
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
+) -> None:
+    """List staff accounts (username, role, creation date)."""
+    from assistant.staff_auth import list_users
+
+    users = list_users(_sessions())
+    rows = [
+        {
+            "username": u.username,
+            "role": u.role,
+            "created_at": u.created_at.isoformat() if u.created_at else None,
+        }
+        for u in users
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("no staff accounts yet; create one with: assistant staff create NAME --role admin")
+        return
+    for row in rows:
+        typer.echo(f"{row['username']:<32} {row['role']:<9} {(row['created_at'] or '')[:19]}")

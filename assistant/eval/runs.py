@@ -1,0 +1,204 @@
+"""Evaluation runs: a dataset asked of the assistant with one configuration, scored row by row.
+
+A run is created ``queued`` with a snapshot of the settings, then executed (``execute_run``, or in
+a daemon thread with ``start_run_in_background``). Execution asks every row with
+``assistant.answer`` (nothing is stored as a conversation), stores one EvalResult per row and
+commits ``done`` after each so a page can poll progress, and ends ``done`` with a summary or
+``failed`` with an error message — never left ``running`` by an error. A row whose question the
+assistant rejects (e.g. too long) gets a result carrying the error and does not stop the run.
+
+Reports and comparisons live in assistant/eval/reports.py; ``RunStore.report``/``compare`` call
+them. Module-level ``execute_run`` and ``start_run_in_background`` take the sessions from the
+assistant.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import sessionmaker
+
+from assistant.errors import AssistantError, InvalidRequest, NotFound
+from assistant.eval import reports
+from assistant.eval.scoring import FaithfulnessJudge, RowScorer
+from assistant.store.models import EvalDataset, EvalResult, EvalRowRecord, EvalRun, utcnow
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+SECRET_SETTINGS = ("llm_api_key", "database_url")
+
+
+def settings_snapshot(settings: Any) -> dict[str, Any]:
+    """The settings as JSON, without secrets (the API key, a database URL with its password)."""
+    data = settings.model_dump(mode="json")
+    return {k: v for k, v in data.items() if k not in SECRET_SETTINGS}
+
+
+class RunStore:
+    def __init__(self, sessions: sessionmaker):
+        self.sessions = sessions
+
+    def create_run(self, dataset_id: str, label: str = "", config: dict[str, Any] | None = None) -> EvalRun:
+        """A queued run over the dataset (id or name); ``config`` is the settings snapshot to record
+        (``settings_snapshot(assistant.settings)``; filled in at execution when empty)."""
+        with self.sessions.begin() as session:
+            dataset = session.get(EvalDataset, dataset_id) or session.scalar(
+                select(EvalDataset).where(EvalDataset.name == dataset_id)
+            )
+            if dataset is None:
+                raise NotFound(f"No evaluation dataset with id or name '{str(dataset_id)[:200]}'.")
+            total = session.scalar(
+                select(func.count(EvalRowRecord.id)).where(EvalRowRecord.dataset_id == dataset.id)
+            )
+            if not total:
+                raise InvalidRequest(f"The dataset '{dataset.name}' has no rows to evaluate.")
+            run = EvalRun(
+                dataset_id=dataset.id,
+                label=(label or "").strip()[:200],
+                status="queued",
+                total=total,
+                done=0,
+                config=dict(config or {}),
+            )
+            session.add(run)
+        return run
+
+    def get_run(self, run_id: str) -> EvalRun:
+        with self.sessions() as session:
+            run = session.get(EvalRun, run_id) if run_id else None
+            if run is None:
+                raise NotFound(f"No evaluation run with id '{str(run_id)[:64]}'.")
+            return run
+
+    def list_runs(self, dataset_id: str | None = None) -> list[EvalRun]:
+        """Runs, newest first; only those of one dataset (id) when given."""
+        query = select(EvalRun).order_by(EvalRun.created_at.desc())
+        if dataset_id:
+            query = query.where(EvalRun.dataset_id == dataset_id)
+        with self.sessions() as session:
+            return list(session.scalars(query))
+
+    def _claim(self, run_id: str, assistant: Any) -> list[EvalRowRecord]:
+        """Mark a queued (or failed) run running, atomically, clearing results of an earlier
+        attempt; return its rows."""
+        with self.sessions.begin() as session:
+            claimed = session.execute(
+                update(EvalRun)
+                .where(EvalRun.id == run_id, EvalRun.status.in_(("queued", "failed")))
+                .values(status="running", done=0, error=None, finished_at=None)
+            ).rowcount
+            run = session.get(EvalRun, run_id)
+            if run is None:
+                raise NotFound(f"No evaluation run with id '{str(run_id)[:64]}'.")
+            if not claimed:
+                raise InvalidRequest(f"The run is already {run.status}; create a new run to evaluate again.")
+            session.execute(delete(EvalResult).where(EvalResult.run_id == run.id))
+            rows = list(
+                session.scalars(
+                    select(EvalRowRecord)
+                    .where(EvalRowRecord.dataset_id == run.dataset_id)
+                    .order_by(EvalRowRecord.created_at, EvalRowRecord.external_id)
+                )
+            )
+            run.total = len(rows)
+            if not run.config:
+                run.config = settings_snapshot(assistant.settings)
+        return rows
+
+    def _finish(self, run_id: str, **fields: Any) -> EvalRun:
+        with self.sessions.begin() as session:
+            run = session.get(EvalRun, run_id)
+            for name, value in fields.items():
+                setattr(run, name, value)
+            run.finished_at = utcnow()
+        return run
+
+    def execute_run(
+        self,
+        assistant: Any,
+        run_id: str,
+        progress: Progress | None = None,
+        *,
+        faithfulness_judge: FaithfulnessJudge | None = None,
+    ) -> EvalRun:
+        """Run every row; returns the finished run (status done or failed). Raises only for a run
+        that cannot start (unknown, or already running/done); interrupts re-raise after marking it
+        failed."""
+        rows = self._claim(run_id, assistant)
+        scorer = RowScorer(assistant, faithfulness_judge)
+        items: list[dict[str, Any]] = []
+        try:
+            assistant.require_index()
+            for done, row in enumerate(rows, start=1):
+                try:
+                    fields = scorer.score(row)
+                except InvalidRequest as exc:  # this row's question is rejected; the run goes on
+                    fields = {"metrics": {"error": exc.message}}
+                with self.sessions.begin() as session:
+                    session.add(EvalResult(run_id=run_id, row_id=row.id, **fields))
+                    session.get(EvalRun, run_id).done = done
+                items.append(reports.item(row, fields))
+                if progress:
+                    progress(done, len(rows))
+            summary = reports.summarize(items)
+        except BaseException as exc:
+            message = exc.message if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                message = "interrupted"
+            log.exception("evaluation run %s failed", run_id)
+            run = self._finish(run_id, status="failed", error=message or type(exc).__name__)
+            if not isinstance(exc, Exception):
+                raise
+            return run
+        return self._finish(run_id, status="done", summary=summary)
+
+    def start_run_in_background(
+        self, assistant: Any, run_id: str, *, faithfulness_judge: FaithfulnessJudge | None = None
+    ) -> threading.Thread:
+        """Execute the run in a daemon thread (started before returning)."""
+        self.get_run(run_id)  # NotFound now, not in the thread
+        thread = threading.Thread(
+            target=self._execute_quietly,
+            args=(assistant, run_id, faithfulness_judge),
+            name=f"eval-run-{run_id[:8]}",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    def _execute_quietly(self, assistant: Any, run_id: str, judge: FaithfulnessJudge | None) -> None:
+        try:
+            self.execute_run(assistant, run_id, faithfulness_judge=judge)
+        except AssistantError as exc:  # the run could not start (already running or done)
+            log.warning("evaluation run %s not started: %s", run_id, exc.message)
+
+    def report(self, run_id: str) -> dict[str, Any]:
+        return reports.report(self.sessions, run_id)
+
+    def compare(self, run_a: str, run_b: str) -> dict[str, Any]:
+        return reports.compare(self.sessions, run_a, run_b)
+
+
+def execute_run(
+    assistant: Any,
+    run_id: str,
+    progress: Progress | None = None,
+    *,
+    faithfulness_judge: FaithfulnessJudge | None = None,
+) -> EvalRun:
+    return RunStore(assistant.sessions).execute_run(
+        assistant, run_id, progress, faithfulness_judge=faithfulness_judge
+    )
+
+
+def start_run_in_background(
+    assistant: Any, run_id: str, *, faithfulness_judge: FaithfulnessJudge | None = None
+) -> threading.Thread:
+    return RunStore(assistant.sessions).start_run_in_background(
+        assistant, run_id, faithfulness_judge=faithfulness_judge
+    )
