@@ -9,7 +9,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 export ASSISTANT_CACHE_DIR ?= $(CURDIR)/.cache
 
-.PHONY: install system-deps model ingest run serve test test-fast eval bench lint clean
+.PHONY: install system-deps model ingest run serve test test-fast eval bench audit lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ bench: ingest
 	$(BIN)/python benchmarks/retrieval.py
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/chat_latency.py
+
+# Known vulnerabilities in the installed dependencies: fails when one has a fixed version.
+audit: install
+	mkdir -p artifacts
+	$(BIN)/pip-audit --skip-editable --progress-spinner off -f json -o artifacts/pip-audit.json || true
+	$(BIN)/python scripts/check_audit.py artifacts/pip-audit.json
 
 lint: install
 	$(BIN)/ruff check assistant api embeddings tests benchmarks

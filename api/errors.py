@@ -31,18 +31,24 @@ def _describe(error: dict) -> str:
 OPENAI_PATHS = ("/v1/chat/completions", "/v1/models")
 
 
-def error_response(request: Request, code: str, message: str, status: int) -> JSONResponse:
+def error_response(
+    request: Request, code: str, message: str, status: int, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """Our shape {"error", "message"}; OpenAI's {"error": {...}} on the OpenAI-compatible routes,
     so OpenAI clients show the message."""
     if request.url.path.startswith(OPENAI_PATHS):
-        return JSONResponse({"error": {"message": message, "type": code, "code": code}}, status_code=status)
-    return JSONResponse({"error": code, "message": message}, status_code=status)
+        body: dict = {"error": {"message": message, "type": code, "code": code}}
+    else:
+        body = {"error": code, "message": message}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
-        return error_response(request, exc.code, exc.message, exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return error_response(request, exc.code, exc.message, exc.status_code, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

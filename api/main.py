@@ -10,7 +10,10 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.limits import RequestSizeLimit
 from api.origins import install_origin_policy
+from api.ratelimit import RateLimiter
+from api.retention_job import retention_job
 from api.routes import chat, documents, feedback, health, openai_compat, search, widget
+from api.security_headers import SecurityHeaders
 from api.staff import install_staff
 from assistant import __version__
 from assistant.config import Settings, get_settings
@@ -23,12 +26,18 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.assistant = assistant or Assistant(config)
-        yield
+        async with retention_job(app.state.assistant, config.retention_days):
+            yield
 
     config = settings or (assistant.settings if assistant else get_settings())
     app = FastAPI(title="Strong Cities Network assistant", version=__version__, lifespan=lifespan)
     install_error_handlers(app)
     install_origin_policy(app, config.allowed_origins)
+    app.state.rate_limiter = RateLimiter(
+        per_ip=config.rate_limit_per_ip,
+        per_origin=config.rate_limit_per_origin,
+        storage_uri=config.rate_limit_storage,
+    )
     app.add_middleware(
         RequestSizeLimit,
         default_bytes=config.max_request_kb * 1024,
@@ -37,4 +46,5 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     for module in (chat, openai_compat, feedback, search, documents, health, widget):
         app.include_router(module.router)
     install_staff(app, config)  # /staff: review queue, datasets, evaluation runs (docs/staff.md)
+    app.add_middleware(SecurityHeaders)  # outermost: fills in only the headers nothing else set
     return app

@@ -12,7 +12,7 @@ import typer
 
 from assistant.cli_staff import staff_app
 from assistant.config import Settings, get_settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InvalidRequest
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Strong Cities Network assistant (Arabic RAG)."
@@ -129,13 +129,58 @@ def search(
 def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="API worker processes (each loads the model). With more than one, share the index "
+            "through ASSISTANT_CHROMA_URL and ASSISTANT_DATABASE_URL (docs/deploy.md).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API."""
     import uvicorn
 
+    if workers > 1:
+        settings = _settings()
+        if not settings.chroma_url:
+            typer.echo(
+                "warning: several workers on the embedded Chroma; set ASSISTANT_CHROMA_URL to a Chroma "
+                "server for a shared index (docs/deploy.md).",
+                err=True,
+            )
+        # each worker process builds its own app (and Assistant) from the same environment
+        uvicorn.run(
+            "api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        )
+        return
+
     from api.main import create_app
 
     uvicorn.run(create_app(_settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def purge(
+    days: Annotated[int | None, typer.Option("--days", help="Default: ASSISTANT_RETENTION_DAYS.")] = None,
+) -> None:
+    """Delete conversations, messages, answers and their feedback older than N days."""
+    from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
+    from assistant.store.retention import purge_older_than
+
+    settings = _settings()
+    days = days if days is not None else settings.retention_days
+    try:
+        if days < 1:
+            raise InvalidRequest("Retention must be at least 1 day: use --days or ASSISTANT_RETENTION_DAYS.")
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.database_url or sqlite_url(settings.data_dir))
+        counts = purge_older_than(make_sessionmaker(engine), days)
+    except AssistantError as exc:
+        _fail(exc)
+        return
+    typer.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + f" deleted (older than {days} days).")
 
 
 @app.command("build-model")

@@ -72,10 +72,31 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is SQLite at DATA_DIR/assistant.db."
     )
+    chroma_url: str | None = Field(
+        None,
+        description="Chroma server URL (http://host:port, see `chroma run`); "
+        "default: embedded Chroma in DATA_DIR/chroma.",
+    )
+    chroma_timeout: float = Field(30.0, description="Seconds before a request to the Chroma server fails.")
+    index_check_seconds: float = Field(
+        2.0,
+        description="How often (at most) a worker asks the database whether the index changed "
+        "and reloads BM25 from Chroma if it did (docs/deploy.md).",
+    )
     secret_key: str | None = Field(
         None, description="Signs staff session cookies; default: a random key kept in DATA_DIR/secret_key."
     )
     secure_cookies: bool = Field(False, description="Mark staff cookies Secure (set behind HTTPS).")
+    rate_limit_per_ip: str = Field(
+        "30/minute;300/hour", description="Chat and feedback requests per client IP (empty: no limit)."
+    )
+    rate_limit_per_origin: str = Field(
+        "600/minute", description="Chat and feedback requests per embedding site (Origin)."
+    )
+    rate_limit_storage: str = Field("memory://", description="`limits` storage URI; redis://… to share.")
+    retention_days: int = Field(
+        0, description="Delete conversations older than this many days (0 keeps them). See `assistant purge`."
+    )
     max_message_chars: int = 4000
     max_document_mb: float = Field(25.0, description="Larger files are reported and skipped at ingest.")
     max_request_kb: int = Field(64, description="Largest request body on /v1/ (413 above it).")

@@ -103,9 +103,45 @@ class HashEmbedder(Embedder):
         return out
 
 
+class SlowHashEmbedder(HashEmbedder):
+    """The hash embedder with a delay per batch, so a test can kill an ingest half-way."""
+
+    def __init__(self, delay: float = 0.2):
+        super().__init__()
+        self.name = "test:hash-slow"
+        self.delay = delay
+
+    def embed_batch(self, texts: Sequence[str], *, kind: str) -> np.ndarray:
+        import time
+
+        time.sleep(self.delay)
+        return super().embed_batch(texts, kind=kind)
+
+
+def _test_hash() -> Embedder:
+    embedder = HashEmbedder()
+    embedder.name = "test:hash"
+    return embedder
+
+
+# Test doubles selectable by name (ASSISTANT_EMBEDDING_MODEL=test:hash) so subprocess tests can run
+# the real CLI without the model; both record the same name so their indexes are interchangeable.
+TEST_EMBEDDERS = {
+    "test:hash": _test_hash,
+    "test:hash-slow": lambda: _renamed(SlowHashEmbedder(), "test:hash"),
+}
+
+
+def _renamed(embedder: Embedder, name: str) -> Embedder:
+    embedder.name = name
+    return embedder
+
+
 def load_embedder(settings: Settings) -> Embedder:
     """Build the configured embedder; the offline default is built into the cache on first use."""
     name = settings.embedding_model
+    if name in TEST_EMBEDDERS:
+        return TEST_EMBEDDERS[name]()
     if name == DEFAULT_MODEL:
         from embeddings.build import ensure_model
 

@@ -43,3 +43,11 @@ class ModelUnavailable(AssistantError):
 class NotFound(AssistantError):
     code = "not_found"
     status_code = 404
+
+
+class StoreUnavailable(AssistantError):
+    """The Chroma server or the SQL database cannot be reached right now (retry later; the
+    assistant reconnects by itself when it is back)."""
+
+    code = "store_unavailable"
+    status_code = 503

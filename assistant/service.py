@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -29,14 +28,13 @@ from assistant.store.chroma_store import ChromaStore
 from assistant.store.conversations import ConversationStore
 from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
 from assistant.store.feedback import FeedbackStore
+from assistant.store.index_state import bump_generation, read_generation
 from assistant.store.models import DocumentRecord
 from assistant.streaming import stream_answer
 from assistant.text_safety import clean_user_text, is_blank
 from assistant.types import Answer, Hit, Retrieval, StreamEvent
 
 log = logging.getLogger(__name__)
-
-GENERATION_FILE = "index-generation"
 
 
 class Assistant:
@@ -53,7 +51,9 @@ class Assistant:
         self.embedder = embedder or load_embedder(settings)
         self.db = make_engine(settings.database_url or sqlite_url(self.data_dir))
         self.sessions = make_sessionmaker(self.db)
-        self.store = ChromaStore(self.data_dir, self.embedder)
+        self.store = ChromaStore(
+            self.data_dir, self.embedder, settings.chroma_url, timeout=settings.chroma_timeout
+        )
         self.retriever = HybridRetriever(
             self.store,
             self.embedder,
@@ -78,19 +78,24 @@ class Assistant:
         self._generation = self._read_generation()
 
     # --- index lifecycle ----------------------------------------------------------------------
-    def _generation_path(self) -> Path:
-        return self.data_dir / GENERATION_FILE
-
     def _read_generation(self) -> str:
-        try:
-            return self._generation_path().read_text().strip()
-        except FileNotFoundError:
-            return ""
+        """The index generation every worker shares, from the database (assistant/store/index_state.py)."""
+        value = read_generation(self.sessions)
+        self._checked_at = time.monotonic()
+        return value
 
-    def refresh(self) -> None:
-        """Reload the retriever if another process (``assistant ingest``) changed the index."""
+    def refresh(self, *, force: bool = False) -> None:
+        """Reload BM25 and the chunk catalogue from Chroma if an ingest (in any process, on any host)
+        changed the index. The database is asked at most once every ``index_check_seconds`` (every
+        time with ``force``, and while nothing is loaded: an empty index or a retriever that could not
+        load yet because Chroma was down). Raises StoreUnavailable when a store cannot be reached."""
+        loaded = self.retriever.loaded
+        recent = time.monotonic() - self._checked_at < self.settings.index_check_seconds
+        if loaded and self.ready and recent and not force:
+            return
         current = self._read_generation()
-        if current != self._generation:
+        if current != self._generation or not loaded:
+            self.store.reopen()  # a rebuild elsewhere creates new collections
             self.retriever.reload()
             self._generation = current
 
@@ -125,9 +130,10 @@ class Assistant:
         )
         report = indexer.run(folder, progress=progress)
         if report.changed or rebuild:
-            self._generation_path().write_text(uuid.uuid4().hex)
+            bump_generation(self.sessions)  # the other workers reload within index_check_seconds
+        generation = self._read_generation()
         self.retriever.reload()
-        self._generation = self._read_generation()
+        self._generation = generation
         return report
 
     # --- queries ------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ def main() -> None:
             "ASSISTANT_DATA_DIR": str(Path(tmp) / "data"),
             "ASSISTANT_DOCUMENTS_DIR": str(Path(tmp) / "documents"),
             "ASSISTANT_CACHE_DIR": os.environ.get("ASSISTANT_CACHE_DIR", str(REPO / ".cache")),
+            "ASSISTANT_RATE_LIMIT_PER_IP": "",  # one client asks everything: no per-IP limit
         }
         shutil.copytree(REPO / "documents", Path(tmp) / "documents")
         subprocess.run([ASSISTANT, "ingest"], env=env, check=True, capture_output=True)

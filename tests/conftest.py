@@ -70,9 +70,15 @@ def real_assistant(tmp_path_factory, real_embedder):
     from assistant.service import Assistant
 
     data = tmp_path_factory.mktemp("real-data")
-    assistant = Assistant(
-        Settings(data_dir=data, documents_dir=DOCUMENTS, cache_dir=CACHE), embedder=real_embedder
+    # one client (127.0.0.1) asks many questions over the session: no rate limits here
+    settings = Settings(
+        data_dir=data,
+        documents_dir=DOCUMENTS,
+        cache_dir=CACHE,
+        rate_limit_per_ip="",
+        rate_limit_per_origin="",
     )
+    assistant = Assistant(settings, embedder=real_embedder)
     report = assistant.ingest(progress=False)
     assert not report.failed, report.failed
     return assistant

@@ -63,6 +63,10 @@ class PostgresServer:
             "UTF8",
             "--locale=C.UTF-8",
         )
+        return self.resume()
+
+    def resume(self) -> PostgresServer:
+        """Start the server on the existing cluster (the first time, or after ``halt``)."""
         options = f"-p {self.port} -h 127.0.0.1 -k {self.root} -c fsync=off -c full_page_writes=off"
         self._run(
             str(self.bin / "pg_ctl"),
@@ -84,6 +88,10 @@ class PostgresServer:
             time.sleep(0.2)
         return self
 
+    def halt(self) -> None:
+        """Stop the server as a crash would (immediate mode); the cluster stays for ``resume``."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop", check=False)
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
@@ -98,5 +106,5 @@ class PostgresServer:
         return self.url(name)
 
     def stop(self) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop", check=False)
+        self.halt()
         shutil.rmtree(self.root, ignore_errors=True)

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
+from api.ratelimit import rate_limit
 from api.schemas import ChatRequest, ChatResponse, CitationOut
 from api.sse import SSE_HEADERS, event_stream
 
-router = APIRouter(prefix="/v1", tags=["chat"])
+router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[Depends(rate_limit)])
 
 
 @router.post("/chat", response_model=ChatResponse)

@@ -12,12 +12,13 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
+from api.ratelimit import rate_limit
 from api.sse import SSE_HEADERS, frame
 from assistant.errors import InvalidRequest
 from assistant.streaming import public_citation
@@ -86,7 +87,7 @@ def models() -> dict[str, Any]:
     }
 
 
-@router.post("/chat/completions")
+@router.post("/chat/completions", dependencies=[Depends(rate_limit)])
 async def chat_completions(body: CompletionRequest, assistant: AssistantDep):
     question, history = split_messages(body.messages)
     created = int(time.time())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,8 +29,21 @@ def widget_js(request: Request) -> Response:
     return Response(body, media_type="application/javascript; charset=utf-8", headers=headers)
 
 
+DEMO_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+)
+
+
 @router.get("/demo", include_in_schema=False)
 def demo(lang: str = Query("ar", pattern="^(ar|en)$")) -> HTMLResponse:
     body, _ = _load("demo.html")
-    page = body.decode("utf-8").replace("__LANG__", lang).replace("__DIR__", "rtl" if lang == "ar" else "ltr")
-    return HTMLResponse(page)
+    nonce = secrets.token_urlsafe(16)
+    page = (
+        body.decode("utf-8")
+        .replace("__LANG__", lang)
+        .replace("__DIR__", "rtl" if lang == "ar" else "ltr")
+        .replace("__NONCE__", nonce)
+    )
+    # the widget's shadow-DOM <style> needs 'unsafe-inline' for styles; scripts need the nonce
+    return HTMLResponse(page, headers={"Content-Security-Policy": DEMO_CSP.format(nonce=nonce)})

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.embedding import Embedder
+from assistant.errors import StoreUnavailable
 from assistant.retrieval.fusion import convex_combination, weighted_rrf
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store.chroma_store import ChromaStore
@@ -43,7 +44,11 @@ class HybridRetriever:
         self.chunks: dict[str, Chunk] = {}
         self.titles: dict[str, str] = {}
         self.lexical = LexicalIndex([], [])
-        self.reload()
+        self.loaded = False  # True once the catalogue was read from Chroma (even if it is empty)
+        try:
+            self.reload()
+        except StoreUnavailable as exc:  # a Chroma server that is down: start empty, load when it is back
+            log.warning("retriever not loaded: %s", exc.message)
 
     def reload(self) -> None:
         """(Re)load the chunk catalogue from Chroma and rebuild BM25 from it (one source of truth)."""
@@ -55,6 +60,7 @@ class HybridRetriever:
             titles[chunk.document_id] = title
         lexical = LexicalIndex(list(chunks), [c.text for c in chunks.values()])
         self.chunks, self.titles, self.lexical = chunks, titles, lexical
+        self.loaded = True
         log.info("retriever loaded %d chunks in %.2fs", len(chunks), time.perf_counter() - started)
 
     def __len__(self) -> int:

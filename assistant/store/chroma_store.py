@@ -1,24 +1,35 @@
-"""Chroma on disk: one collection of chunks, one of sentences, both in cosine space.
+"""Chroma: one collection of chunks, one of sentences, both in cosine space.
+
+Embedded on disk (``PersistentClient`` under DATA_DIR/chroma) by default, or a Chroma server
+(``HttpClient``) when ``ASSISTANT_CHROMA_URL`` is set, so that several API workers and hosts share
+one index. The collection API is the same either way.
 
 Vectors are computed by our ``Embedder`` and passed explicitly; the collections are also given
 our embedding function so that Chroma's default (which downloads a model) is never constructed.
+
+A Chroma server that cannot be reached raises ``StoreUnavailable`` (HTTP 503). The client is not
+kept for ever: after a connection error it is dropped and rebuilt on the next call, so the
+assistant recovers by itself when the server is back.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
 from assistant.embedding import Embedder
-from assistant.errors import IndexNotReady
+from assistant.errors import IndexNotReady, StoreUnavailable
 from assistant.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -26,6 +37,9 @@ log = logging.getLogger(__name__)
 CHUNKS = "chunks"
 SENTENCES = "sentences"
 PAGE = 5000  # Chroma get() page size when loading everything
+# What a Chroma server that is down, restarting or unreachable raises through HttpClient.
+CONNECTION_ERRORS = (httpx.TransportError, ConnectionError, TimeoutError)
+T = TypeVar("T")
 
 
 class AssistantEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -89,20 +103,120 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def parse_chroma_url(url: str) -> tuple[str, int, bool]:
+    """``http://host:port`` → (host, port, ssl). The port defaults to 8000 (http) / 443 (https)."""
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"ASSISTANT_CHROMA_URL must look like http://host:port, not {url!r}")
+    ssl = parts.scheme == "https"
+    return parts.hostname, parts.port or (443 if ssl else 8000), ssl
+
+
 class ChromaStore:
-    def __init__(self, data_dir: Path, embedder: Embedder):
-        self.path = Path(data_dir) / "chroma"
-        self.path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, data_dir: Path, embedder: Embedder, url: str | None = None, timeout: float = 30.0):
         self.embedder = embedder
-        self.client = chromadb.PersistentClient(
-            path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
-        )
+        self.url = url.rstrip("/") if url else None
+        self.timeout = timeout
         self._ef = AssistantEmbeddingFunction(embedder)
-        self.chunks = self._collection(CHUNKS)
-        self.sentences = self._collection(SENTENCES)
+        self._client: Any = None
+        self._chunks: Any = None
+        self._sentences: Any = None
+        if self.url is None:
+            self.path: Path | None = Path(data_dir) / "chroma"
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._connect()
+        else:
+            self.path = None
+            parse_chroma_url(self.url)  # a malformed URL is a configuration error: fail at start
+            try:
+                self._connect()
+            except StoreUnavailable as exc:  # the API still starts; requests get 503 until it is back
+                log.warning("%s", exc.message)
+
+    # --- connection ---------------------------------------------------------------------------
+    @property
+    def where(self) -> str:
+        return f"the Chroma server at {self.url}" if self.url else f"the embedded Chroma in {self.path}"
+
+    def _make_client(self):
+        settings = ChromaSettings(anonymized_telemetry=False)
+        if self.url is None:
+            return chromadb.PersistentClient(path=str(self.path), settings=settings)
+        host, port, ssl = parse_chroma_url(self.url)
+        client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):  # chromadb sends without a timeout; a hung server would hang us
+            session.timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
+        return client
+
+    def _connect(self) -> None:
+        try:
+            if self._client is None:
+                self._client = self._make_client()
+            self._chunks = self._collection(CHUNKS)
+            self._sentences = self._collection(SENTENCES)
+        except CONNECTION_ERRORS as exc:
+            self._disconnect()
+            raise self._unavailable(exc) from exc
+        except ValueError as exc:  # HttpClient's "Could not connect to a Chroma server"
+            if self.url is None or "connect" not in str(exc).lower():
+                raise
+            self._disconnect()
+            raise self._unavailable(exc) from exc
+
+    def _disconnect(self) -> None:
+        self._client = self._chunks = self._sentences = None
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"The vector store ({self.where}) cannot be reached ({type(exc).__name__}). "
+            "The assistant reconnects by itself when it is back; try again shortly."
+        )
+
+    def reopen(self) -> None:
+        """Fetch the collections again (another process may have rebuilt them: new collection ids)."""
+        self._chunks = self._sentences = None
+
+    def _call(self, operation: Callable[[], T]) -> T:
+        """Run one Chroma operation: connection errors become StoreUnavailable (and drop the client);
+        a collection that vanished (rebuilt elsewhere) is fetched again and the operation retried once."""
+        for attempt in (1, 2):
+            try:
+                return operation()
+            except CONNECTION_ERRORS as exc:
+                self._disconnect()
+                raise self._unavailable(exc) from exc
+            except NotFoundError:
+                if attempt == 2:
+                    raise
+                log.info("Chroma collection changed under us; fetching it again")
+                self.reopen()
+        raise AssertionError("unreachable")
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._connect()
+        return self._client
+
+    @property
+    def chunks(self):
+        if self._chunks is None:
+            self._connect()
+        return self._chunks
+
+    @property
+    def sentences(self):
+        if self._sentences is None:
+            self._connect()
+        return self._sentences
+
+    def heartbeat(self) -> None:
+        """Raise StoreUnavailable unless Chroma answers (a cheap request)."""
+        self._call(lambda: self.client.heartbeat())
 
     def _collection(self, name: str):
-        collection = self.client.get_or_create_collection(
+        collection = self._client.get_or_create_collection(
             name,
             embedding_function=self._ef,  # type: ignore[arg-type]
             metadata={"hnsw:space": "cosine", "model": self.embedder.name},
@@ -120,73 +234,86 @@ class ChromaStore:
 
     def reset(self) -> None:
         """Drop both collections (used when the embedding model changes)."""
+        client = self.client
         for name in (CHUNKS, SENTENCES):
             try:
-                self.client.delete_collection(name)
+                self._call(lambda name=name: client.delete_collection(name))
+            except StoreUnavailable:
+                raise
             except Exception:  # noqa: BLE001 - absent collection
                 pass
-        self.chunks = self._collection(CHUNKS)
-        self.sentences = self._collection(SENTENCES)
+        self.reopen()
+        self._connect()
 
     # --- writes -------------------------------------------------------------------------------
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
-        return set(self.chunks.get(ids=list(ids), include=[])["ids"])
+        return set(self._call(lambda: self.chunks.get(ids=list(ids), include=[]))["ids"])
 
     def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, titles: dict[str, str]) -> None:
         if not chunks:
             return
-        self.chunks.upsert(
-            ids=[c.id for c in chunks],
-            documents=[c.text for c in chunks],
-            embeddings=vectors,  # type: ignore[arg-type]
-            metadatas=[chunk_metadata(c, titles[c.document_id]) for c in chunks],
+        self._call(
+            lambda: self.chunks.upsert(
+                ids=[c.id for c in chunks],
+                documents=[c.text for c in chunks],
+                embeddings=vectors,  # type: ignore[arg-type]
+                metadatas=[chunk_metadata(c, titles[c.document_id]) for c in chunks],
+            )
         )
 
     def update_chunk_metadata(self, chunks: Sequence[Chunk], titles: dict[str, str]) -> None:
         if chunks:
-            self.chunks.update(
-                ids=[c.id for c in chunks],
-                metadatas=[chunk_metadata(c, titles[c.document_id]) for c in chunks],
+            self._call(
+                lambda: self.chunks.update(
+                    ids=[c.id for c in chunks],
+                    metadatas=[chunk_metadata(c, titles[c.document_id]) for c in chunks],
+                )
             )
 
     def add_sentences(self, records: Sequence[SentenceRecord], vectors: np.ndarray) -> None:
         if not records:
             return
-        self.sentences.upsert(
-            ids=[r.id for r in records],
-            documents=[r.text for r in records],
-            embeddings=vectors,  # type: ignore[arg-type]
-            metadatas=[
-                {"chunk_id": r.chunk_id, "document_id": r.document_id, "start": r.start, "end": r.end}
-                for r in records
-            ],
+        self._call(
+            lambda: self.sentences.upsert(
+                ids=[r.id for r in records],
+                documents=[r.text for r in records],
+                embeddings=vectors,  # type: ignore[arg-type]
+                metadatas=[
+                    {"chunk_id": r.chunk_id, "document_id": r.document_id, "start": r.start, "end": r.end}
+                    for r in records
+                ],
+            )
         )
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         if not chunk_ids:
             return
         ids = list(chunk_ids)
-        self.chunks.delete(ids=ids)
-        self.sentences.delete(where={"chunk_id": {"$in": ids}})
+        self._call(lambda: self.chunks.delete(ids=ids))
+        self._call(lambda: self.sentences.delete(where={"chunk_id": {"$in": ids}}))
 
     def delete_document(self, document_id: str) -> None:
-        self.chunks.delete(where={"document_id": document_id})
-        self.sentences.delete(where={"document_id": document_id})
+        self._call(lambda: self.chunks.delete(where={"document_id": document_id}))
+        self._call(lambda: self.sentences.delete(where={"document_id": document_id}))
 
     # --- reads --------------------------------------------------------------------------------
     def count(self) -> int:
-        return self.chunks.count()
+        return self._call(lambda: self.chunks.count())
 
     def chunk_ids_of(self, document_id: str) -> set[str]:
-        return set(self.chunks.get(where={"document_id": document_id}, include=[])["ids"])
+        return set(self._call(lambda: self.chunks.get(where={"document_id": document_id}, include=[]))["ids"])
 
     def iter_chunks(self) -> Iterator[tuple[Chunk, str]]:
         """Every stored chunk with its document title, page by page."""
         offset = 0
         while True:
-            page = self.chunks.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+            page = self._call(
+                lambda offset=offset: self.chunks.get(
+                    include=["documents", "metadatas"], limit=PAGE, offset=offset
+                )
+            )
             if not page["ids"]:
                 return
             for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
@@ -195,17 +322,24 @@ class ChromaStore:
 
     def query_chunks(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), best first."""
-        n = self.chunks.count()
+        n = self.count()
         if n == 0:
             return []
-        res = self.chunks.query(query_embeddings=[query_vector], n_results=min(k, n), include=["distances"])
+        res = self._call(
+            lambda: self.chunks.query(
+                query_embeddings=[query_vector], n_results=min(k, n), include=["distances"]
+            )
+        )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[tuple[SentenceRecord, np.ndarray]]:
         if not chunk_ids:
             return []
-        res = self.sentences.get(
-            where={"chunk_id": {"$in": list(chunk_ids)}}, include=["documents", "metadatas", "embeddings"]
+        res = self._call(
+            lambda: self.sentences.get(
+                where={"chunk_id": {"$in": list(chunk_ids)}},
+                include=["documents", "metadatas", "embeddings"],
+            )
         )
         out = []
         for sid, text, meta, vec in zip(

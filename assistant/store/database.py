@@ -1,22 +1,74 @@
 """SQL engine and sessions (SQLite in the data directory by default, any SQLAlchemy URL otherwise).
 
-The schema is created and upgraded by Alembic migrations (assistant/store/migrations)."""
+The schema is created and upgraded by Alembic migrations (assistant/store/migrations).
+
+A database that cannot be reached (PostgreSQL down, restarting, network cut) raises
+``StoreUnavailable`` (HTTP 503) instead of a driver error: the engine's ``handle_error`` hook
+converts connection failures, and ``database_unavailable`` maps any other ``OperationalError`` /
+``InterfaceError`` for the API's error handler. ``pool_pre_ping`` replaces the pooled connections
+that died with the server, so the assistant recovers by itself when the database is back.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, StoreUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 7_302_215_001  # PostgreSQL advisory lock id held while migrating
+
+
+def _where(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"the SQLite database {parsed.database}"
+    return f"the {parsed.get_backend_name()} database at {parsed.host or 'localhost'}:{parsed.port or ''}"
+
+
+def unavailable_message(where: str, exc: BaseException) -> str:
+    return (
+        f"The database ({where}) cannot be reached ({type(exc).__name__}). "
+        "The assistant reconnects by itself when it is back; try again shortly."
+    )
+
+
+def database_unavailable(
+    exc: BaseException, where: str = "the configured SQL database"
+) -> StoreUnavailable | None:
+    """The 503 for a database error that means "cannot reach the database", else None.
+
+    For the API's error handler (OperationalError / InterfaceError, e.g. SQLite "database is
+    locked" or a connection lost mid-query that the engine hook did not already convert)."""
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    if isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return StoreUnavailable(unavailable_message(where, getattr(exc, "orig", None) or exc))
+    return None
 
 
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    where = _where(url)
+
+    @event.listens_for(engine, "handle_error")
+    def _unreachable(context: ExceptionContext) -> None:
+        # Connection failures (no connection yet, or one the driver reports as dead) become a 503.
+        # Pre-ping failures are left alone: the pool then opens a new connection.
+        if context.is_pre_ping:
+            return
+        if context.connection is None or context.is_disconnect:
+            raise StoreUnavailable(unavailable_message(where, context.original_exception))
+
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")
@@ -37,6 +89,9 @@ def migrate(engine: Engine) -> None:
     from sqlalchemy import inspect
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several workers start at once: one migrates, the others wait and then find it done.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         tables = set(inspect(connection).get_table_names())
         if tables and "alembic_version" not in tables:
             raise AssistantError(

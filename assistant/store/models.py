@@ -180,3 +180,15 @@ class EvalResult(Base):
     retrieved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class IndexState(Base):
+    """Small shared facts about the index, e.g. ``index_generation``: a random value written at the end
+    of every ingest that changed something, which every worker compares to decide when to reload BM25
+    and the chunk catalogue from Chroma (assistant/store/index_state.py, docs/deploy.md)."""
+
+    __tablename__ = "index_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

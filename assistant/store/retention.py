@@ -1,0 +1,45 @@
+"""Privacy retention: delete conversations, messages and answers older than N days.
+
+What goes with an old answer: its messages, its user feedback and staff reviews. Evaluation
+dataset rows promoted from it stay (they were curated by staff) but lose the link to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import sessionmaker
+
+from assistant.errors import InvalidRequest
+from assistant.store.models import AnswerRecord, Conversation, EvalRowRecord, FeedbackRecord, Message, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def purge_older_than(sessions: sessionmaker, days: int) -> dict[str, int]:
+    if days < 1:
+        raise InvalidRequest("Retention must be at least 1 day.")
+    cutoff = utcnow() - timedelta(days=days)
+    with sessions.begin() as session:
+        old_answers = select(AnswerRecord.id).where(AnswerRecord.created_at < cutoff)
+        session.execute(
+            update(EvalRowRecord)
+            .where(EvalRowRecord.source_answer_id.in_(old_answers))
+            .values(source_answer_id=None)
+        )
+        feedback = session.execute(
+            delete(FeedbackRecord).where(FeedbackRecord.answer_id.in_(old_answers))
+        ).rowcount
+        messages = session.execute(
+            delete(Message).where((Message.created_at < cutoff) | Message.answer_id.in_(old_answers))
+        ).rowcount
+        answers = session.execute(delete(AnswerRecord).where(AnswerRecord.created_at < cutoff)).rowcount
+        still_used = select(AnswerRecord.conversation_id)
+        conversations = session.execute(
+            delete(Conversation).where(Conversation.created_at < cutoff, Conversation.id.not_in(still_used))
+        ).rowcount
+    counts = {"conversations": conversations, "answers": answers, "messages": messages, "feedback": feedback}
+    log.info("retention (%d days): deleted %s", days, counts)
+    return counts
