@@ -8,9 +8,11 @@ import uuid
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import AssistantError
+from assistant.store.database import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,13 @@ def install_error_handlers(app: FastAPI) -> None:
             )
             return error_response(request, "invalid_request", message, 422)
         return error_response(request, "http_error", str(exc.detail), exc.status_code)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError):
+        unavailable = database_unavailable(exc)
+        if unavailable is None:
+            return await _unexpected(request, exc)
+        return error_response(request, unavailable.code, unavailable.message, unavailable.status_code)
 
     @app.exception_handler(RecursionError)
     async def _too_deep(request: Request, _exc: RecursionError):
