@@ -51,3 +51,23 @@ class StoreUnavailable(AssistantError):
 
     code = "store_unavailable"
     status_code = 503
+
+
+class DiskFull(AssistantError):
+    code = "disk_full"
+    status_code = 507
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC from the OS, or SQLite's (Chroma's or ours) "database or disk is full"."""
+    import errno
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if "disk is full" in str(exc).lower() or "no space left" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False

@@ -7,6 +7,7 @@ and the CLI builds one per command.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -20,7 +21,7 @@ from assistant.answer.evidence import score_evidence, support, unknown_term_shar
 from assistant.config import Settings
 from assistant.conversation import QuestionRewriter, Turn
 from assistant.embedding import Embedder, load_embedder
-from assistant.errors import IndexNotReady, InvalidRequest, NotFound
+from assistant.errors import DiskFull, IndexNotReady, InvalidRequest, NotFound, is_disk_full
 from assistant.ingest.indexer import Indexer, IngestReport
 from assistant.retrieval.hybrid import HybridRetriever, Mode
 from assistant.rewriting import build_rewriter
@@ -35,6 +36,7 @@ from assistant.text_safety import clean_user_text, is_blank
 from assistant.types import Answer, Hit, Retrieval, StreamEvent
 
 log = logging.getLogger(__name__)
+LOW_DISK_BYTES = 2 * 1024 * 1024  # a write that fails with less free space than this is a full disk
 
 
 class Assistant:
@@ -128,7 +130,16 @@ class Assistant:
             batch_size=self.settings.embed_batch_size,
             max_document_bytes=int(self.settings.max_document_mb * 1024 * 1024),
         )
-        report = indexer.run(folder, progress=progress)
+        try:
+            report = indexer.run(folder, progress=progress)
+        except Exception as exc:
+            # Chroma reports a full disk as a generic write failure: look at the disk too
+            if not (is_disk_full(exc) or shutil.disk_usage(self.data_dir).free < LOW_DISK_BYTES):
+                raise
+            raise DiskFull(
+                f"The disk under {self.data_dir} is full, so the index could not be written. Free some space "
+                "and run `assistant ingest` again: the index that was being served is still in place."
+            ) from exc
         if report.changed or rebuild:
             bump_generation(self.sessions)  # the other workers reload within index_check_seconds
         generation = self._read_generation()

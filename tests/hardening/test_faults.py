@@ -84,3 +84,38 @@ def test_kill_9_during_ingest_keeps_serving_and_the_next_ingest_is_consistent(tm
     assert "birmingham-stronger-cities-conference" not in {d["id"] for d in again.documents()}
     assert {f"extra-{i:02d}" for i in range(30)} <= {c.document_id for c in again.retriever.chunks.values()}
     assert again.search("خاص 7", k=40, mode="lexical")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 6 MB tmpfs (needs root, as in CI; skipped with the reason otherwise)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_full_disk_during_ingest_is_a_clear_error_and_the_old_index_stays(tiny_disk, corpus_copy):
+    from assistant.errors import DiskFull
+
+    settings = Settings(data_dir=tiny_disk / "data", documents_dir=corpus_copy, embedding_model="test:hash")
+    assistant = Assistant(settings)
+    assistant.ingest(progress=False)
+    before = {c.id for c, _ in assistant.store.iter_chunks()}
+    source = (corpus_copy / "fifth-global-summit-nlc-2024.txt").read_text(encoding="utf-8")
+    for i in range(120):
+        (corpus_copy / f"bulk-{i:03d}.txt").write_text(
+            f"نسخة {i}\n\n{source}\n{'سطر إضافي ' * 200}{i}\n", "utf-8"
+        )
+    with pytest.raises(DiskFull, match="run `assistant ingest` again"):
+        assistant.ingest(progress=False)
+    # the old index still serves, and everything it had is still there
+    reopened = Assistant(settings)
+    assert before <= {c.id for c, _ in reopened.store.iter_chunks()}
+    assert reopened.search("كيب تاون", k=3)
+    assert {d["id"] for d in reopened.documents()} >= {
+        p.stem for p in corpus_copy.glob("*.txt") if "bulk" not in p.stem
+    }
