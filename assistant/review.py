@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import InvalidRequest, NotFound
+from assistant.store.feedback import insert_feedback
 from assistant.store.models import AnswerRecord, EvalRowRecord, FeedbackRecord
 
 KINDS = ("thumbs_down", "refusal", "low_confidence", "sample")
@@ -269,19 +270,14 @@ class ReviewQueue:
         chunks = list(dict.fromkeys(c.strip() for c in expected_chunk_ids if c and c.strip()))
         if len(chunks) > MAX_EXPECTED_CHUNKS or any(len(c) > 64 for c in chunks):
             raise InvalidRequest("Too many or malformed chunk ids.")
-        with self.sessions.begin() as session:
-            if session.get(AnswerRecord, answer_id) is None:
-                raise NotFound(f"No answer with id '{answer_id[:64]}'.")
-            record = FeedbackRecord(
-                answer_id=answer_id,
-                rating=rating,
-                reason=reason,
-                comment=comment,
-                correction=correction,
-                source="staff",
-                reviewer_id=reviewer_id,
-                expected_chunk_ids=chunks,
-            )
-            session.add(record)
-            session.flush()
-            return record.id
+        return insert_feedback(
+            self.sessions,
+            answer_id,
+            rating=rating,
+            reason=reason,
+            comment=comment,
+            correction=correction,
+            source="staff",
+            reviewer_id=reviewer_id,
+            expected_chunk_ids=chunks,
+        )

@@ -12,6 +12,17 @@ REASONS = ("wrong", "incomplete", "no_source", "other")
 MAX_COMMENT_CHARS = 2000
 
 
+def insert_feedback(sessions: sessionmaker, answer_id: str, **fields) -> str:
+    """Store one judgement of an existing answer (user thumbs or staff review); returns its id."""
+    with sessions.begin() as session:
+        if session.get(AnswerRecord, answer_id) is None:
+            raise NotFound(f"Unknown answer_id '{answer_id[:64]}'.")
+        record = FeedbackRecord(answer_id=answer_id, **fields)
+        session.add(record)
+        session.flush()
+        return record.id
+
+
 class FeedbackStore:
     def __init__(self, sessions: sessionmaker):
         self.sessions = sessions
@@ -35,20 +46,15 @@ class FeedbackStore:
             raise InvalidRequest(
                 f"comment is {len(comment)} characters long; the limit is {MAX_COMMENT_CHARS}."
             )
-        with self.sessions.begin() as session:
-            if session.get(AnswerRecord, answer_id) is None:
-                raise NotFound(f"Unknown answer_id '{answer_id[:64]}'.")
-            record = FeedbackRecord(
-                answer_id=answer_id,
-                rating=rating,
-                reason=reason,
-                comment=comment,
-                source=source,
-                origin=origin,
-            )
-            session.add(record)
-            session.flush()
-            return record.id
+        return insert_feedback(
+            self.sessions,
+            answer_id,
+            rating=rating,
+            reason=reason,
+            comment=comment,
+            source=source,
+            origin=origin,
+        )
 
     def for_answer(self, answer_id: str) -> list[FeedbackRecord]:
         with self.sessions() as session:
