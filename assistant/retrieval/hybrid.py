@@ -83,7 +83,9 @@ class HybridRetriever:
         if mode in ("hybrid", "dense"):
             vector = self.embed_query(query) if query_vector is None else query_vector
             dense = [
-                (cid, s) for cid, s in self.store.query_chunks(vector, self.candidate_k) if cid in self.chunks
+                (cid, s)
+                for cid, s in self.store.query_chunks(vector, self.candidate_k, known=len(self.chunks))
+                if cid in self.chunks
             ]
         if mode in ("hybrid", "lexical"):
             lexical = self.lexical.search(query, self.candidate_k)
