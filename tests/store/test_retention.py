@@ -83,6 +83,7 @@ def test_purge_command(tmp_path, monkeypatch):
 
 def test_scheduled_job_purges_when_enabled(assistant):
     import asyncio
+    import threading
 
     from api.retention_job import retention_loop
 
@@ -94,6 +95,9 @@ def test_scheduled_job_purges_when_enabled(assistant):
         await asyncio.sleep(0.5)
         task.cancel()
 
-    asyncio.run(one_round())
+    # a thread of its own: the browser tests' sync Playwright keeps an event loop in the main thread
+    worker = threading.Thread(target=asyncio.run, args=(one_round(),))
+    worker.start()
+    worker.join(timeout=30)
     with assistant.sessions() as session:
         assert session.scalars(select(Conversation)).all() == []
