@@ -8,6 +8,7 @@ from api.deps import AssistantDep
 from api.ratelimit import rate_limit
 from api.schemas import ChatRequest, ChatResponse, CitationOut
 from api.sse import SSE_HEADERS, event_stream
+from assistant.streaming import public_citation
 
 router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[Depends(rate_limit)])
 
@@ -27,17 +28,7 @@ async def chat(body: ChatRequest, assistant: AssistantDep):
     return ChatResponse(
         answer=answer.text,
         refused=answer.refused,
-        citations=[
-            CitationOut(
-                n=c.n,
-                document_id=c.document_id,
-                title=c.title,
-                quote=c.quote,
-                chunk_id=c.chunk_id,
-                score=c.score,
-            )
-            for c in answer.citations
-        ],
+        citations=[CitationOut(**public_citation(c)) for c in answer.citations],
         conversation_id=conversation_id,
         answer_id=answer_id,
         generator=answer.generator,

@@ -19,7 +19,7 @@ from assistant.answer.base import GenerationFailed
 from assistant.answer.evidence import Evidence, is_quotable
 from assistant.arabic import bm25_tokens
 from assistant.embedding import Embedder
-from assistant.sentences import split_sentences
+from assistant.ingest.indexer import sentence_records
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.types import Chunk, Citation, Hit
 
@@ -172,16 +172,7 @@ def candidates(chunk: Chunk, evidence: Sequence[Evidence], store: ChromaStore | 
                 seen.add(e.sentence.start)
                 found.append(Candidate(e.sentence, None, e.cosine))
     if not found:
-        for i, s in enumerate(split_sentences(chunk.text)):
-            record = SentenceRecord(
-                f"{chunk.id}:{i}",
-                chunk.id,
-                chunk.document_id,
-                chunk.start + s.start,
-                chunk.start + s.end,
-                s.text,
-            )
-            found.append(Candidate(record))
+        found.extend(Candidate(record) for record in sentence_records(chunk))
     found = [c for c in found if in_chunk(c.record, chunk)]
     quotable = [c for c in found if is_quotable(c.record.text)]
     return quotable or found

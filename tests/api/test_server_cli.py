@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.api.live_server import free_port
 from tests.conftest import CACHE, DOCUMENTS
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 ASSISTANT = str(Path(sys.executable).with_name("assistant"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
