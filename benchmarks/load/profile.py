@@ -6,7 +6,8 @@ POST /v1/chat runs in its worker thread -- for every question of eval/questions.
 times, after one untimed warm-up pass. The Assistant's own methods are wrapped with timers
 (nothing in the library is changed):
 
-  encoder: tokenize        embedder._model.preprocess (tokenizer, inside embed_query)
+  encoder: tokenize        the tokenizer call inside embed_query (ORT: tokenizer.encode_batch;
+                           torch: SentenceTransformer.preprocess)
   encoder: forward+pool    retriever.embed_query, minus tokenize
   dense: Chroma query      store.query_chunks (HNSW search through chromadb)
   BM25 search              retriever.lexical.search
@@ -24,6 +25,7 @@ same calls run from N threads at once, as the server's thread pool runs them und
 clients: stages that hold the GIL or a lock then show how much they stretch.
 
     .venv/bin/python benchmarks/load/profile.py [--rounds 3] [--threads 1] [--data-dir DIR]
+                                                [--runtime onnx|torch]
 """
 
 from __future__ import annotations
@@ -102,6 +104,8 @@ def instrument(assistant, timer: StageTimer) -> None:
     model = getattr(assistant.embedder, "_model", None)  # the SentenceTransformer, when there is one
     if model is not None:
         model.preprocess = timer.wrap("encoder: tokenize", model.preprocess)
+    else:  # OnnxEmbedder: its tokenizer is a Rust object, so wrap it in a proxy
+        assistant.embedder.tokenizer = TimedTokenizer(assistant.embedder.tokenizer, timer)
     r.embed_query = timer.wrap("encoder: forward+pool", r.embed_query)
     assistant.store.query_chunks = timer.wrap("dense: Chroma query", assistant.store.query_chunks)
     r.lexical.search = timer.wrap("BM25 search", r.lexical.search)
@@ -117,11 +121,20 @@ def instrument(assistant, timer: StageTimer) -> None:
     assistant.ask = timer.wrap("other", assistant.ask)
 
 
-def build_assistant(data_dir: Path):
+class TimedTokenizer:
+    def __init__(self, inner, timer: StageTimer):
+        self._inner = inner
+        self.encode_batch = timer.wrap("encoder: tokenize", inner.encode_batch)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+def build_assistant(data_dir: Path, runtime: str = "onnx"):
     from assistant.config import Settings
     from assistant.service import Assistant
 
-    settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive")
+    settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive", encoder_runtime=runtime)
     return Assistant(settings)
 
 
@@ -132,6 +145,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="concurrent callers (server thread pool)")
     parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--runtime", choices=["onnx", "torch"], default="onnx", help="query encoder runtime")
     args = parser.parse_args()
     import logging
 
@@ -141,11 +155,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="scn-profile-") as tmp:
         data_dir = args.data_dir or Path(tmp) / "data"
         ingest(data_dir)
-        assistant = build_assistant(data_dir)
+        assistant = build_assistant(data_dir, args.runtime)
         import torch
 
         print(
-            f"torch threads: {torch.get_num_threads()}; {len(assistant.retriever)} chunks; "
+            f"encoder: {type(assistant.embedder).__name__} ({args.runtime}); torch threads: "
+            f"{torch.get_num_threads()}; {len(assistant.retriever)} chunks; "
             f"{len(qs)} questions x {args.rounds} rounds, {args.threads} concurrent caller(s)"
         )
         for q in qs:  # warm-up (untimed)

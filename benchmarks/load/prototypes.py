@@ -5,8 +5,8 @@ Part A -- the query encoder alone, on the questions of eval/questions.jsonl:
   * one query per call from 8 threads at once (what the server's thread pool does under
     8 concurrent clients: shows whether the encoder scales past one core or is GIL-bound);
   * the same 8-thread load through the micro-batcher (one forward pass for whatever is waiting);
-  for torch (the library's SentenceTransformer, 2 and 1 intra-op threads) and ONNX Runtime
-  (fp32 export and dynamic int8, 1 intra-op thread). Quality: cosine of each variant's query
+  for torch (sentence-transformers, 2 and 1 intra-op threads) and ONNX Runtime (the shipped fp32
+  export with 2 and 1 threads, and a dynamic int8 copy). Quality: cosine of each variant's query
   vectors to torch fp32's.
 Part B -- Assistant.ask (everything but HTTP) from 8 threads, per variant of
   benchmarks/load/variants.py: mean/p50/p95 latency and throughput, and the ratios to baseline.
@@ -40,16 +40,15 @@ from benchmarks.load.common import CACHE, REPO, OtherLoad, ingest, machine, perc
 
 ASK_VARIANTS = [
     "baseline",
+    "torch",
+    "torch+threads1",
+    "torch+batch",
     "threads1",
     "batch",
-    "onnx-fp32",
     "onnx-int8",
-    "onnx-int8+batch",
-    "sqlite-normal",
-    "sentids",
-    "nocount",
+    "sentfilter",
     "sentcache",
-    "onnx-int8+sqlite-normal+sentids+nocount",
+    "sqlite-normal",
     "cache",
 ]
 
@@ -76,16 +75,17 @@ def part_a(qs: list[str], rounds: int, threads: int) -> None:
 
     from assistant.config import Settings
     from assistant.embedding import load_embedder
-    from benchmarks.load.encoders import MicroBatchEmbedder, OnnxEmbedder
+    from benchmarks.load.encoders import MicroBatchEmbedder, int8_embedder
 
     default_threads = torch.get_num_threads()
-    torch_model = load_embedder(Settings(cache_dir=CACHE))
+    torch_model = load_embedder(Settings(cache_dir=CACHE, encoder_runtime="torch"))
     reference = torch_model.embed_queries(qs)
     encoders = [
         (f"torch, {default_threads} threads", torch_model, default_threads),
         ("torch, 1 thread", torch_model, 1),
-        ("onnxruntime fp32, 1 thread", OnnxEmbedder(CACHE, int8=False, threads=1), None),
-        ("onnxruntime int8, 1 thread", OnnxEmbedder(CACHE, int8=True, threads=1), None),
+        ("ort fp32 (shipped), default", load_embedder(Settings(cache_dir=CACHE)), None),
+        ("ort fp32, 1 thread", load_embedder(Settings(cache_dir=CACHE, encoder_threads=1)), None),
+        ("ort int8, default", int8_embedder(CACHE), None),
     ]
     work = qs * rounds
     print("\nA. query encoder alone (ms per query; 'x8' = 8 threads each encoding one query at a time)")
@@ -126,6 +126,7 @@ def part_b(data_dir: Path, qs: list[str], rounds: int, threads: int, torch_model
     settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive")
     work = qs * rounds
     print(f"\nB. Assistant.ask (no HTTP), {threads} concurrent callers, {len(work)} requests per variant")
+    print("   (baseline = the shipped Assistant: ORT fp32 encoder; torch = the encoder shipped before)")
     print(
         f"{'variant':<42} {'mean ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>6} "
         f"{'p95 ratio':>9} {'req/s ratio':>11} {'other CPU':>9}"
@@ -155,7 +156,7 @@ def part_c(data_dir: Path, torch_model) -> None:
     from benchmarks.load.variants import build_assistant
 
     settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive")
-    print("\nC. answer quality per query encoder (assistant.eval.runner.evaluate)")
+    print("\nC. answer quality per query encoder (assistant.eval.runner.evaluate); ort fp32 is shipped")
     print(
         f"{'set':<18} {'encoder':<10} {'hit@5':>6} {'mrr@10':>6} {'key facts':>9} {'refusal acc':>11} "
         f"{'answers differing from torch':>28}"
@@ -163,7 +164,7 @@ def part_c(data_dir: Path, torch_model) -> None:
     for name in ("questions", "calibration"):
         rows = load_rows(REPO / "eval" / f"{name}.jsonl")
         reference = None
-        for variant in ("baseline", "onnx-fp32", "onnx-int8"):
+        for variant in ("torch", "baseline", "onnx-int8"):
             assistant = build_assistant(settings, variant, CACHE, embedder=torch_model)
             report = evaluate(assistant, rows)
             s = report.summary()
@@ -172,7 +173,7 @@ def part_c(data_dir: Path, torch_model) -> None:
             if reference is not None:
                 differing = sum(a != b for a, b in zip(answers, reference, strict=True))
             reference = reference or answers
-            label = "torch" if variant == "baseline" else variant.replace("onnx-", "ort ")
+            label = {"torch": "torch", "baseline": "ort fp32", "onnx-int8": "ort int8"}[variant]
             print(
                 f"{name + f' ({len(rows)})':<18} {label:<10} {s['hit@5']:>6.3f} {s['mrr@10']:>6.3f} "
                 f"{s['key_facts']:>9.3f} {s['refusal_accuracy']:>11.3f} {differing!s:>28}"
@@ -201,7 +202,7 @@ def main() -> None:
         torch_model = None
         if args.only in (None, "a"):
             torch_model = part_a(qs, args.rounds, args.threads)
-        torch_model = torch_model or load_embedder(Settings(cache_dir=CACHE))
+        torch_model = torch_model or load_embedder(Settings(cache_dir=CACHE, encoder_runtime="torch"))
         if args.only in (None, "b"):
             part_b(data_dir, qs, args.rounds, args.threads, torch_model)
         if args.only in (None, "c") and not args.skip_quality:

