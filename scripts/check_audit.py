@@ -1,6 +1,6 @@
 """Fail when pip-audit found a known vulnerability that has a fixed version; say what was skipped.
 
-    make audit   (pip-audit --skip-editable -f json -o artifacts/pip-audit.json, then this script)
+make audit   (pip-audit --skip-editable -f json -o artifacts/pip-audit.json, then this script)
 """
 
 from __future__ import annotations
