@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -151,8 +150,6 @@ def serve(
                 "server for a shared index (docs/deploy.md).",
                 err=True,
             )
-        if "ASSISTANT_ENCODER_THREADS" not in os.environ:  # N workers share the cores, not N x all
-            os.environ["ASSISTANT_ENCODER_THREADS"] = str(max(1, len(os.sched_getaffinity(0)) // workers))
         # each worker process builds its own app (and Assistant) from the same environment
         uvicorn.run(
             "api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"

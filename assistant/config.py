@@ -37,8 +37,8 @@ class Settings(BaseSettings):
     encoder_threads: int = Field(
         0,
         ge=0,
-        description="ONNX Runtime threads per encoder call; 0 = one per core. With several server "
-        "workers on one machine, `assistant serve --workers N` sets cores/N.",
+        description="ONNX Runtime threads per encoder call. 0 = auto: 1 in the API server (each "
+        "concurrent request encodes on its own core), every core for CLI work (ingest, eval).",
     )
     query_prompt: str = "query: "
     passage_prompt: str = "passage: "

@@ -56,7 +56,7 @@ def run(assistant: Assistant, cases: list[dict], max_terms: int) -> list[CaseRes
             id=case["id"],
             question=second,
             answerable=True,
-            document_ids=case["document_ids"],
+            reference_document_ids=case["document_ids"],
             evidence=case["evidence"],
         )
         relevant = relevant_chunks(assistant, row)

@@ -1,47 +1,38 @@
-"""Evaluation rows (JSON Lines; schema in eval/README.md)."""
+"""Evaluation rows read straight from a JSONL/CSV file (schema in eval/README.md), for scripts.
+
+Parsing and validation are ``dataset_io``'s, the same the staff import uses; an ``EvalRow`` carries
+the stored field names, so ``scoring.RowScorer`` scores it exactly like a row kept in the database.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import InvalidRequest
+from assistant.eval import dataset_io
 
 
 @dataclass(frozen=True)
 class EvalRow:
     id: str
     question: str
-    answerable: bool
+    answerable: bool = True
     tags: list[str] = field(default_factory=list)
-    document_ids: list[str] = field(default_factory=list)
+    reference_document_ids: list[str] = field(default_factory=list)
+    reference_chunk_ids: list[str] = field(default_factory=list)
     key_facts: list[str] = field(default_factory=list)
     reference_answer: str = ""
     evidence: str = ""
 
 
 def load_rows(path: Path) -> list[EvalRow]:
+    path = Path(path)
     if not path.exists():
         raise InvalidRequest(f"The dataset file '{path}' does not exist.")
+    fmt = dataset_io.check_format(path.suffix or "jsonl")
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            rows.append(
-                EvalRow(
-                    id=str(data["id"]),
-                    question=str(data["question"]),
-                    answerable=bool(data.get("answerable", True)),
-                    tags=list(data.get("tags", [])),
-                    document_ids=list(data.get("document_ids", [])),
-                    key_facts=list(data.get("key_facts", [])),
-                    reference_answer=str(data.get("reference_answer", "")),
-                    evidence=str(data.get("evidence", "")),
-                )
-            )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InvalidRequest(f"{path.name} line {number}: not a valid dataset row ({exc}).") from exc
+    for number, fields in enumerate(dataset_io.parse(path.read_text(encoding="utf-8"), fmt), start=1):
+        fields.pop("source_answer_id", None)
+        rows.append(EvalRow(id=fields.pop("external_id", "") or f"row-{number}", **fields))
     return rows

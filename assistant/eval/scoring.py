@@ -28,6 +28,8 @@ from assistant.eval import metrics as m
 from assistant.store.models import EvalRowRecord
 
 FaithfulnessJudge = Callable[[str, str, Sequence[str]], float]
+# a stored row, or eval.dataset.EvalRow read from a file: the same field names
+ScoredRow = EvalRowRecord | Any
 RANK_K = 10
 RANK_KEYS = ("hit@1", "hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 ANSWER_KEYS = ("key_facts", "f1", "citation_precision", "faithfulness")
@@ -55,7 +57,7 @@ class RowScorer:
                 self._texts[document_id] = None
         return self._texts[document_id]
 
-    def evidence_spans(self, row: EvalRowRecord) -> list[tuple[str, int, int]]:
+    def evidence_spans(self, row: ScoredRow) -> list[tuple[str, int, int]]:
         evidence = (row.evidence or "").strip()
         if not evidence:
             return []
@@ -68,7 +70,7 @@ class RowScorer:
                 spans.append((doc_id, start, start + len(evidence)))
         return spans
 
-    def references(self, row: EvalRowRecord) -> References:
+    def references(self, row: ScoredRow) -> References:
         chunks = self.assistant.retriever.chunks
         spans = self.evidence_spans(row)
         explicit = {c for c in row.reference_chunk_ids or [] if c in chunks}
@@ -86,7 +88,7 @@ class RowScorer:
             return References("documents", set(row.reference_document_ids), spans)
         return References(None, set(), spans)
 
-    def score(self, row: EvalRowRecord) -> dict[str, Any]:
+    def score(self, row: ScoredRow) -> dict[str, Any]:
         """Everything an EvalResult stores for the row."""
         started = time.perf_counter()
         answer, _ = self.assistant.answer(row.question)

@@ -122,3 +122,12 @@ def test_demo_page_embeds_the_widget_like_a_partner(client, lang, direction):
     assert f'<html lang="{lang}" dir="{direction}">' in page.text
     assert '<script src="/widget.js" defer' in page.text
     assert client.get("/demo?lang=fr").status_code == 422
+
+
+def test_the_server_encodes_each_request_on_one_thread_unless_told_otherwise(settings):
+    from api.main import serving_settings
+
+    assert serving_settings(settings.model_copy(update={"encoder_threads": 0})).encoder_threads == 1
+    assert serving_settings(settings.model_copy(update={"encoder_threads": 3})).encoder_threads == 3
+    with TestClient(create_app(settings.model_copy(update={"embedding_model": "test:hash"}))) as client:
+        assert client.app.state.assistant.settings.encoder_threads == 1

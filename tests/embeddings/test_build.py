@@ -320,6 +320,8 @@ def test_load_embedder_picks_the_runtime(cache_dir: Path, model_path: Path):
     torch_embedder = load_embedder(Settings(cache_dir=cache_dir, encoder_runtime="torch"))
     assert isinstance(torch_embedder, SentenceTransformerEmbedder)
     assert torch_embedder.name == load_embedder(Settings(cache_dir=cache_dir)).name  # one index for both
+    threads = load_embedder(Settings(cache_dir=cache_dir, encoder_threads=1))._session.get_session_options()
+    assert threads.intra_op_num_threads == 1
 
 
 @pytest.mark.model
