@@ -104,7 +104,7 @@ def instrument(assistant, timer: StageTimer) -> None:
     model = getattr(assistant.embedder, "_model", None)  # the SentenceTransformer, when there is one
     if model is not None:
         model.preprocess = timer.wrap("encoder: tokenize", model.preprocess)
-    else:  # OnnxEmbedder: its tokenizer is a Rust object, so wrap it in a proxy
+    elif hasattr(assistant.embedder, "tokenizer"):  # OnnxEmbedder: a Rust object, wrapped in a proxy
         assistant.embedder.tokenizer = TimedTokenizer(assistant.embedder.tokenizer, timer)
     r.embed_query = timer.wrap("encoder: forward+pool", r.embed_query)
     assistant.store.query_chunks = timer.wrap("dense: Chroma query", assistant.store.query_chunks)
@@ -131,10 +131,12 @@ class TimedTokenizer:
 
 
 def build_assistant(data_dir: Path, runtime: str = "onnx"):
+    from api.main import serving_settings
     from assistant.config import Settings
     from assistant.service import Assistant
 
     settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive", encoder_runtime=runtime)
+    settings = serving_settings(settings)  # as the server runs it: one encoder thread per request
     return Assistant(settings)
 
 
@@ -159,7 +161,8 @@ def main() -> None:
         import torch
 
         print(
-            f"encoder: {type(assistant.embedder).__name__} ({args.runtime}); torch threads: "
+            f"encoder: {type(assistant.embedder).__name__} ({args.runtime}, "
+            f"{assistant.settings.encoder_threads} ORT thread(s)); torch threads: "
             f"{torch.get_num_threads()}; {len(assistant.retriever)} chunks; "
             f"{len(qs)} questions x {args.rounds} rounds, {args.threads} concurrent caller(s)"
         )
