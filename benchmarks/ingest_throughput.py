@@ -35,9 +35,10 @@ from assistant.service import Assistant  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=4)
+    parser.add_argument("--runtime", choices=["onnx", "torch"], default="onnx", help="encoder runtime")
     args = parser.parse_args()
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
-    settings = Settings(cache_dir=cache)
+    settings = Settings(cache_dir=cache, encoder_runtime=args.runtime)
     embedder = load_embedder(settings)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,7 +47,11 @@ def main() -> None:
         for i in range(args.copies):
             for path in (REPO / "documents").iterdir():
                 stem = path.name.split(".")[0]
-                shutil.copy(path, docs / path.name.replace(stem, f"{stem}-copy{i}", 1))
+                target = docs / path.name.replace(stem, f"{stem}-copy{i}", 1)
+                shutil.copy(path, target)
+                if path.suffix == ".txt":  # a line of its own, or ingest skips the copy as a duplicate
+                    text = f"نسخة رقم {i}\n\n" + path.read_text(encoding="utf-8")
+                    target.write_text(text, encoding="utf-8")
         assistant = Assistant(
             Settings(data_dir=Path(tmp) / "data", documents_dir=docs, cache_dir=cache), embedder=embedder
         )
@@ -83,6 +88,7 @@ def main() -> None:
         again_s = time.perf_counter() - started
 
     n = len(chunk_texts)
+    print(f"encoder: {type(embedder).__name__} ({args.runtime})")
     print(f"corpus: {args.copies} copies of documents/ = {n} chunks, {len(sentence_texts)} sentences")
     print(f"encoder raw, chunk texts only:     {n / raw_chunks:7.1f} chunks/s ({raw_chunks:.1f}s)")
     print(f"encoder raw, chunks + sentences:   {n / raw_all:7.1f} chunks/s ({raw_all:.1f}s)")
