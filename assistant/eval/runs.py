@@ -7,6 +7,14 @@ commits ``done`` after each so a page can poll progress, and ends ``done`` with 
 ``failed`` with an error message — never left ``running`` by an error. A row whose question the
 assistant rejects (e.g. too long) gets a result carrying the error and does not stop the run.
 
+A process killed mid-run (kill -9, a crash, a restart of the server running it in a thread) cannot
+mark its run failed. So a run records a heartbeat when it starts and after every row, and a run
+still ``running`` (or ``queued``) with no heartbeat for ``STALL_AFTER`` is marked failed as
+interrupted the next time runs are read. STALL_AFTER is 15 minutes: the longest legitimate gap
+between two heartbeats is one row, whose worst case is an LLM answer that times out on every
+attempt (``llm_timeout`` 30 s x 3 attempts, plus the rewrite call and backoff: under 4 minutes
+with the defaults), so 15 minutes never fails a live run and reports a dead one soon enough.
+
 Reports and comparisons live in assistant/eval/reports.py; ``RunStore.report``/``compare`` call
 them. Module-level ``execute_run`` and ``start_run_in_background`` take the sessions from the
 assistant.
@@ -17,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -31,6 +40,11 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 SECRET_SETTINGS = ("llm_api_key", "database_url")
+STALL_AFTER = timedelta(minutes=15)
+INTERRUPTED = (
+    "interrupted: no progress for {minutes} minutes (the process running it stopped). "
+    "The rows done so far are kept; start a new run to evaluate again."
+)
 
 
 def settings_snapshot(settings: Any) -> dict[str, Any]:
@@ -39,9 +53,45 @@ def settings_snapshot(settings: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in SECRET_SETTINGS}
 
 
+def _aware(value: datetime) -> datetime:
+    """SQLite hands timezone-aware columns back naive (they are stored in UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class RunStore:
-    def __init__(self, sessions: sessionmaker):
+    def __init__(self, sessions: sessionmaker, stall_after: timedelta = STALL_AFTER):
         self.sessions = sessions
+        self.stall_after = stall_after
+
+    def fail_stalled(self) -> int:
+        """Mark runs whose process died (no heartbeat for ``stall_after``) failed; how many."""
+        cutoff = datetime.now(UTC) - self.stall_after
+        failed = 0
+        with self.sessions.begin() as session:
+            candidates = session.scalars(select(EvalRun).where(EvalRun.status.in_(("queued", "running"))))
+            for run in list(candidates):
+                last = run.heartbeat_at or run.created_at
+                if last is None or _aware(last) >= cutoff:
+                    continue
+                # conditional on the heartbeat read, so a run that just moved on is left alone
+                failed += session.execute(
+                    update(EvalRun)
+                    .where(
+                        EvalRun.id == run.id,
+                        EvalRun.status == run.status,
+                        (EvalRun.heartbeat_at == run.heartbeat_at)
+                        if run.heartbeat_at is not None
+                        else EvalRun.heartbeat_at.is_(None),
+                    )
+                    .values(
+                        status="failed",
+                        error=INTERRUPTED.format(minutes=round(self.stall_after.total_seconds() / 60)),
+                        finished_at=utcnow(),
+                    )
+                ).rowcount
+        if failed:
+            log.warning("marked %d interrupted evaluation run(s) failed", failed)
+        return failed
 
     def create_run(self, dataset_id: str, label: str = "", config: dict[str, Any] | None = None) -> EvalRun:
         """A queued run over the dataset (id or name); ``config`` is the settings snapshot to record
@@ -69,6 +119,7 @@ class RunStore:
         return run
 
     def get_run(self, run_id: str) -> EvalRun:
+        self.fail_stalled()
         with self.sessions() as session:
             run = session.get(EvalRun, run_id) if run_id else None
             if run is None:
@@ -77,6 +128,7 @@ class RunStore:
 
     def list_runs(self, dataset_id: str | None = None) -> list[EvalRun]:
         """Runs, newest first; only those of one dataset (id) when given."""
+        self.fail_stalled()
         query = select(EvalRun).order_by(EvalRun.created_at.desc())
         if dataset_id:
             query = query.where(EvalRun.dataset_id == dataset_id)
@@ -90,7 +142,7 @@ class RunStore:
             claimed = session.execute(
                 update(EvalRun)
                 .where(EvalRun.id == run_id, EvalRun.status.in_(("queued", "failed")))
-                .values(status="running", done=0, error=None, finished_at=None)
+                .values(status="running", done=0, error=None, finished_at=None, heartbeat_at=utcnow())
             ).rowcount
             run = session.get(EvalRun, run_id)
             if run is None:
@@ -141,7 +193,8 @@ class RunStore:
                     fields = {"metrics": {"error": exc.message}}
                 with self.sessions.begin() as session:
                     session.add(EvalResult(run_id=run_id, row_id=row.id, **fields))
-                    session.get(EvalRun, run_id).done = done
+                    run = session.get(EvalRun, run_id)
+                    run.done, run.heartbeat_at = done, utcnow()
                 items.append(reports.item(row, fields))
                 if progress:
                     progress(done, len(rows))

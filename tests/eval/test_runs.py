@@ -196,3 +196,23 @@ def test_faithfulness_judge_hook(ingested, run_store, dataset, monkeypatch):
     assert len(seen) == 9 and all(quotes for _, _, quotes in seen)
     assert judged.summary["faithfulness"] == 0.5
     assert RunStore(ingested.sessions).report(judged.id)["rows"][0]["generator"] == "fake-llm"
+
+
+def test_a_run_without_a_recent_heartbeat_is_failed_as_interrupted(ingested, run_store, dataset):
+    from datetime import timedelta
+
+    from assistant.store.models import EvalRun, utcnow
+
+    stalled = run_store.create_run(dataset.id, "killed")
+    live = run_store.create_run(dataset.id, "alive")
+    with ingested.sessions.begin() as session:
+        session.get(EvalRun, stalled.id).status = "running"
+        session.get(EvalRun, stalled.id).heartbeat_at = utcnow() - timedelta(minutes=20)
+        session.get(EvalRun, live.id).status = "running"
+        session.get(EvalRun, live.id).heartbeat_at = utcnow() - timedelta(minutes=5)
+    by_id = {r.id: r for r in run_store.list_runs(dataset.id)}
+    assert by_id[stalled.id].status == "failed" and "interrupted" in by_id[stalled.id].error
+    assert by_id[live.id].status == "running" and by_id[live.id].error is None
+    # a failed run can be executed again; the heartbeat moves with every row
+    run = run_store.execute_run(ingested, stalled.id)
+    assert run.status == "done" and run.error is None and run.heartbeat_at is not None

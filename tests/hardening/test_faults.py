@@ -119,3 +119,62 @@ def test_full_disk_during_ingest_is_a_clear_error_and_the_old_index_stays(tiny_d
     assert {d["id"] for d in reopened.documents()} >= {
         p.stem for p in corpus_copy.glob("*.txt") if "bulk" not in p.stem
     }
+
+
+@pytest.mark.server
+def test_kill_9_during_an_evaluation_run_reports_it_interrupted(tmp_path, corpus_copy):
+    """A run whose process dies cannot mark itself failed; its stale heartbeat does it."""
+    import json
+    from datetime import timedelta
+
+    from assistant.eval.runs import RunStore
+    from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
+    from assistant.store.models import EvalResult, EvalRun
+    from tests.conftest import REPO
+
+    settings = Settings(data_dir=tmp_path / "data", documents_dir=corpus_copy, embedding_model="test:hash")
+    Assistant(settings).ingest(progress=False)
+    sessions = make_sessionmaker(make_engine(sqlite_url(settings.data_dir)))
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "ASSISTANT_EMBEDDING_MODEL": "test:hash",
+    }
+    dataset = str(REPO / "eval" / "questions.jsonl")
+    slow = {**env, "ASSISTANT_EMBEDDING_MODEL": "test:hash-slow"}
+    evaluation = subprocess.Popen(
+        [ASSISTANT, "eval", "--dataset", dataset], env=slow, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 60
+    run_id = None
+    while time.monotonic() < deadline:
+        with sessions() as session:
+            run = session.scalars(select(EvalRun)).first()
+            if run is not None and run.done >= 2:
+                run_id = run.id
+                break
+        time.sleep(0.1)
+    assert run_id, "the evaluation never got going"
+    assert evaluation.poll() is None, "the evaluation finished before it could be killed; make it slower"
+    os.kill(evaluation.pid, signal.SIGKILL)
+    evaluation.wait(timeout=30)
+
+    assert RunStore(sessions).get_run(run_id).status == "running"  # its heartbeat is fresh
+    time.sleep(1.2)
+    run = RunStore(sessions, stall_after=timedelta(seconds=1)).get_run(run_id)
+    assert run.status == "failed" and run.error.startswith("interrupted") and run.finished_at
+    with sessions() as session:  # the rows done before the kill are kept
+        kept = session.scalars(select(EvalResult).where(EvalResult.run_id == run_id)).all()
+    assert len(kept) == run.done >= 2
+
+    # the dataset is evaluated again by a new run, to the end
+    again = subprocess.run(
+        [ASSISTANT, "eval", "--dataset", dataset, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["run"]["status"] == "done" and report["summary"]["rows"] == 55
