@@ -168,6 +168,21 @@ def delete_row(request: Request, dataset_id: str, row_id: str, user: AdminDep) -
     return redirect(f"/staff/datasets/{dataset.id}")
 
 
+@router.post("/datasets/{dataset_id}/delete")
+def delete_dataset(
+    request: Request, dataset_id: str, user: AdminDep, confirm_name: str = Form("", max_length=300)
+) -> Response:
+    store = datasets(request)
+    dataset = _dataset(store, dataset_id)
+    try:
+        counts = store.delete(dataset.id, confirm_name=confirm_name)
+    except InvalidRequest as exc:
+        return dataset_page(request, dataset, 422, error=exc.message)
+    log.info("dataset deleted by %r (%d rows, %d runs)", user.username, counts["rows"], counts["runs"])
+    flash(request, "dataset_deleted")
+    return redirect("/staff/datasets")
+
+
 @router.post("/datasets/{dataset_id}/import")
 async def import_rows(
     request: Request,

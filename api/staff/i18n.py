@@ -155,6 +155,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "create": ("إنشاء", "Create"),
     "no_datasets": ("لا توجد مجموعات بعد.", "No datasets yet."),
     "dataset_created": ("أُنشئت المجموعة.", "Dataset created."),
+    "dataset_deleted": ("حُذفت المجموعة مع أسئلتها وتشغيلاتها.", "Dataset deleted, with its rows and runs."),
+    "delete_dataset": ("حذف المجموعة", "Delete dataset"),
+    "delete_dataset_hint": (
+        "يحذف الأسئلة وكل التشغيلات ونتائجها نهائياً. للتأكيد اكتب اسم المجموعة:",
+        "Deletes its rows and every run with its results, for good. To confirm, type the dataset's name:",
+    ),
     "import": ("استيراد", "Import"),
     "import_hint": (
         "ملف JSONL أو CSV (الأعمدة في eval/README.md)",

@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import InvalidRequest, NotFound
 from assistant.eval import dataset_io
-from assistant.store.models import AnswerRecord, EvalDataset, EvalRowRecord, utcnow
+from assistant.store.models import AnswerRecord, EvalDataset, EvalResult, EvalRowRecord, EvalRun, utcnow
 
 
 def _invalid(exc: ValueError) -> InvalidRequest:
@@ -157,6 +157,35 @@ class DatasetStore:
             for name, value in fields.items():
                 setattr(row, name, value)
         return row
+
+    def delete(self, dataset_id: str, *, confirm_name: str) -> dict[str, int]:
+        """Delete a dataset with its rows, runs and results; ``confirm_name`` must repeat its name.
+        Refused while one of its runs is queued or running. Returns what was deleted."""
+        with self.sessions.begin() as session:
+            dataset = self._get(session, dataset_id)
+            if (confirm_name or "").strip() != dataset.name:
+                raise InvalidRequest(
+                    f"Type the dataset's name exactly ('{dataset.name}') to confirm; nothing was deleted."
+                )
+            active = session.scalar(
+                select(func.count(EvalRun.id)).where(
+                    EvalRun.dataset_id == dataset.id, EvalRun.status.in_(("queued", "running"))
+                )
+            )
+            if active:
+                raise InvalidRequest(
+                    "A run of this dataset is still in progress; wait for it to finish, then delete."
+                )
+            runs = select(EvalRun.id).where(EvalRun.dataset_id == dataset.id)
+            counts = {
+                "results": session.execute(delete(EvalResult).where(EvalResult.run_id.in_(runs))).rowcount,
+                "runs": session.execute(delete(EvalRun).where(EvalRun.dataset_id == dataset.id)).rowcount,
+                "rows": session.execute(
+                    delete(EvalRowRecord).where(EvalRowRecord.dataset_id == dataset.id)
+                ).rowcount,
+            }
+            session.delete(dataset)
+        return counts
 
     def delete_row(self, row_id: str) -> None:
         with self.sessions.begin() as session:

@@ -192,3 +192,20 @@ def test_promote_a_reviewed_answer(assistant, datasets, unique):
     other = datasets.create(unique())
     datasets.import_rows(other.id, dropped, "jsonl")
     assert datasets.rows(other.id)[0].source_answer_id is None
+
+
+def test_a_dataset_is_not_deleted_while_one_of_its_runs_is_in_progress(assistant, datasets, unique):
+    from assistant.eval.runs import RunStore
+    from assistant.store.models import EvalRun
+
+    store = datasets
+    dataset = store.create(unique())
+    store.add_row(dataset.id, question="سؤال")
+    run = RunStore(assistant.sessions).create_run(dataset.id)  # queued
+    with pytest.raises(InvalidRequest, match="in progress"):
+        store.delete(dataset.id, confirm_name=dataset.name)
+    with assistant.sessions.begin() as session:
+        session.get(EvalRun, run.id).status = "done"
+    assert store.delete(dataset.id, confirm_name=dataset.name) == {"results": 0, "runs": 1, "rows": 1}
+    with pytest.raises(NotFound):
+        store.get(dataset.id)

@@ -267,3 +267,46 @@ def test_unknown_runs_answer_404(client):
     missing = client.get("/staff/runs/nope/progress")
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
     assert client.get("/staff/runs/nope/report.json").status_code == 404
+
+
+def test_admins_delete_a_dataset_with_its_runs_after_typing_its_name(client, assistant, app):
+    from fastapi.testclient import TestClient
+
+    from assistant.store.models import EvalResult, EvalRowRecord, EvalRun
+
+    token = sign_in(client)
+    dataset_id = create_dataset(client, token, "للحذف")
+    kept_id = create_dataset(client, token, "تبقى")
+    upload(client, token, dataset_id, "q.jsonl", JSONL)
+    upload(client, token, kept_id, "q.jsonl", JSONL)
+    run_id = start_run(client, token, dataset_id, "to go")
+    wait_for_run(client, run_id)
+    page = client.get(f"/staff/datasets/{dataset_id}")
+    assert 'id="delete-dataset-form"' in page.text
+
+    wrong = client.post(
+        f"/staff/datasets/{dataset_id}/delete", data={"csrf_token": token, "confirm_name": "غلط"}
+    )
+    assert wrong.status_code == 422 and "Type the dataset" in wrong.text
+    assert client.get(f"/staff/datasets/{dataset_id}").status_code == 200  # nothing deleted
+    with TestClient(app) as reviewer:
+        reviewer_token = sign_in(reviewer, REVIEWER)
+        refused = reviewer.post(
+            f"/staff/datasets/{dataset_id}/delete",
+            data={"csrf_token": reviewer_token, "confirm_name": "للحذف"},
+        )
+        assert refused.status_code == 403
+
+    deleted = client.post(
+        f"/staff/datasets/{dataset_id}/delete",
+        data={"csrf_token": token, "confirm_name": " للحذف "},
+        follow_redirects=False,
+    )
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/staff/datasets"
+    assert client.get(f"/staff/datasets/{dataset_id}").status_code == 404
+    assert client.get(f"/staff/runs/{run_id}").status_code == 404
+    with assistant.sessions() as session:
+        assert session.query(EvalRowRecord).filter_by(dataset_id=dataset_id).count() == 0
+        assert session.query(EvalResult).filter_by(run_id=run_id).count() == 0
+        assert session.query(EvalRun).filter_by(dataset_id=dataset_id).count() == 0
+        assert session.query(EvalRowRecord).filter_by(dataset_id=kept_id).count() == len(ROWS)
