@@ -108,6 +108,17 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def sentence_from_record(sentence_id: str, text: str, meta: dict[str, Any]) -> SentenceRecord:
+    return SentenceRecord(
+        id=sentence_id,
+        chunk_id=str(meta["chunk_id"]),
+        document_id=str(meta["document_id"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=text,
+    )
+
+
 def parse_chroma_url(url: str) -> tuple[str, int, bool]:
     """``http://host:port`` → (host, port, ssl). The port defaults to 8000 (http) / 443 (https)."""
     parts = urlsplit(url if "://" in url else f"http://{url}")
@@ -378,15 +389,7 @@ class ChromaStore:
             for sid, text, meta, vec in zip(
                 res["ids"], res["documents"], res["metadatas"], res["embeddings"], strict=True
             ):
-                record = SentenceRecord(
-                    id=sid,
-                    chunk_id=str(meta["chunk_id"]),
-                    document_id=str(meta["document_id"]),
-                    start=int(meta["start"]),
-                    end=int(meta["end"]),
-                    text=text,
-                )
-                out.append((record, np.asarray(vec, dtype=np.float32)))
+                out.append((sentence_from_record(sid, text, meta), np.asarray(vec, dtype=np.float32)))
         order = {cid: i for i, cid in enumerate(chunk_ids)}
         out.sort(key=lambda item: (order[item[0].chunk_id], item[0].start))
         return out

@@ -110,7 +110,7 @@ def _runtime(embedder) -> str:
 
 def install_sentence_cache(assistant) -> None:
     """Replace store.sentences_of with a lookup in a dict filled once from Chroma."""
-    from assistant.store.chroma_store import SentenceRecord
+    from assistant.store.chroma_store import sentence_from_record
 
     store = assistant.store
     by_chunk: dict[str, list] = {}
@@ -124,14 +124,7 @@ def install_sentence_cache(assistant) -> None:
         for sid, text, meta, vec in zip(
             page["ids"], page["documents"], page["metadatas"], page["embeddings"], strict=True
         ):
-            record = SentenceRecord(
-                id=sid,
-                chunk_id=str(meta["chunk_id"]),
-                document_id=str(meta["document_id"]),
-                start=int(meta["start"]),
-                end=int(meta["end"]),
-                text=text,
-            )
+            record = sentence_from_record(sid, text, meta)
             by_chunk.setdefault(record.chunk_id, []).append((record, np.asarray(vec, dtype=np.float32)))
         offset += len(page["ids"])
 
