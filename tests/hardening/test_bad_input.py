@@ -111,6 +111,7 @@ def test_prompt_injection_in_the_question_is_just_a_question(client):
     body = response.json()
     # the extractive answer can only quote documents: the injected claim cannot appear
     assert "أُغلقت" not in body["answer"] and "prompt" not in body["answer"].lower()
+    assert body["citations"]
     for citation in body["citations"]:
         assert citation["quote"] not in INJECTION
 
@@ -148,6 +149,7 @@ def test_injection_document_is_only_ever_quoted(settings, fake_embedder, corpus_
     assert "injected" in report.added
     answer, _ = assistant.answer("ميزانية الشبكة السرية")
     # whatever is cited is a verbatim quote of a stored chunk; nothing the injection asked for is obeyed
+    assert answer.citations
     for citation in answer.citations:
         assert citation.quote in assistant.retriever.chunks[citation.chunk_id].text
     assert answer.text.replace("\n", " ").count("[") == len(answer.citations)

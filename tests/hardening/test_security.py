@@ -52,6 +52,8 @@ def test_per_origin_limit(make_client):
 
 
 def test_limits_can_be_switched_off(make_client):
+    limited = make_client(rate_limit_per_ip="3/minute", rate_limit_per_origin="")
+    assert [limited.post("/v1/chat", json={"message": "القمة"}).status_code for _ in range(4)][-1] == 429
     client = make_client(rate_limit_per_ip="", rate_limit_per_origin="")
     assert all(client.post("/v1/chat", json={"message": "القمة"}).status_code == 200 for _ in range(5))
 

@@ -52,6 +52,7 @@ def wait_for_run(client: TestClient, run_id: str, timeout: float = 120) -> dict:
         progress = client.get(f"/staff/runs/{run_id}/progress")
         assert progress.status_code == 200, progress.text
         state = progress.json()
-        if state["status"] in ("done", "failed") or time.monotonic() > deadline:
+        if state["status"] in ("done", "failed"):
             return state
+        assert time.monotonic() < deadline, f"run {run_id} still {state['status']} after {timeout} s"
         time.sleep(0.1)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from assistant.eval.datasets import DatasetStore
-from assistant.store.models import AnswerRecord, FeedbackRecord
+from assistant.store.models import AnswerRecord, EvalRun
 from tests.staff.helpers import REVIEWER, ask, sign_in, thumbs_down, wait_for_run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -156,6 +156,20 @@ def start_run(client, token: str, dataset_id: str, label: str) -> str:
     return response.headers["location"].rsplit("/", 1)[1]
 
 
+def test_an_unfinished_run_shows_a_progress_page_that_polls(client, assistant):
+    from assistant.eval.runs import RunStore
+
+    token = sign_in(client)
+    dataset_id = create_dataset(client, token)
+    upload(client, token, dataset_id, "q.jsonl", JSONL)
+    queued = RunStore(assistant.sessions).create_run(dataset_id, "not started")
+    page = client.get(f"/staff/runs/{queued.id}")
+    assert page.status_code == 200 and 'id="run-progress"' in page.text
+    assert f'data-progress-url="/staff/runs/{queued.id}/progress"' in page.text
+    nonce = re.search(r"'nonce-([^']+)'", page.headers["content-security-policy"]).group(1)
+    assert f'<script nonce="{nonce}">' in page.text
+
+
 def test_run_report_charts_json_and_comparison(client, assistant):
     token = sign_in(client)
     dataset_id = create_dataset(client, token)
@@ -163,12 +177,7 @@ def test_run_report_charts_json_and_comparison(client, assistant):
     answer_id = promoted_answer(client, assistant, dataset_id, token)
 
     first = start_run(client, token, dataset_id, "الأولى")
-    page = client.get(f"/staff/runs/{first}")
-    assert page.status_code == 200
-    if 'id="run-progress"' in page.text:  # still going: the progress page polls the JSON endpoint
-        assert f'data-progress-url="/staff/runs/{first}/progress"' in page.text
-        nonce = re.search(r"'nonce-([^']+)'", page.headers["content-security-policy"]).group(1)
-        assert f'<script nonce="{nonce}">' in page.text
+    assert client.get(f"/staff/runs/{first}").status_code == 200
     state = wait_for_run(client, first)
     assert state == {
         "id": first,
@@ -257,8 +266,8 @@ def test_reviewers_read_reports_but_cannot_start_runs(client, assistant, app):
         assert reviewer.get(f"/staff/runs/{run_id}/report.json").status_code == 200
         refused = reviewer.post(f"/staff/datasets/{dataset_id}/runs", data={"csrf_token": reviewer_token})
         assert refused.status_code == 403
-    with assistant.sessions() as session:
-        assert session.query(FeedbackRecord).count() == 0
+    with assistant.sessions() as session:  # the refused request started nothing
+        assert session.query(EvalRun).filter_by(dataset_id=dataset_id).count() == 1
 
 
 def test_unknown_runs_answer_404(client):
