@@ -10,6 +10,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+STAFF_UPLOAD_BYTES = 20 * 1024 * 1024  # /staff/ bodies: dataset imports
+
 
 class BodyTooLarge(Exception):
     pass

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.limits import RequestSizeLimit
+from api.limits import STAFF_UPLOAD_BYTES, RequestSizeLimit
 from api.origins import install_origin_policy
 from api.ratelimit import RateLimiter
 from api.retention_job import retention_job
@@ -18,8 +18,6 @@ from api.staff import install_staff
 from assistant import __version__
 from assistant.config import Settings, get_settings
 from assistant.service import Assistant
-
-STAFF_UPLOAD_BYTES = 20 * 1024 * 1024  # dataset imports
 
 
 def serving_settings(config: Settings) -> Settings:

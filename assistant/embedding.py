@@ -183,7 +183,6 @@ class SlowHashEmbedder(HashEmbedder):
 
     def __init__(self, delay: float = 0.2):
         super().__init__()
-        self.name = "test:hash-slow"
         self.delay = delay
 
     def embed_batch(self, texts: Sequence[str], *, kind: str) -> np.ndarray:
@@ -193,23 +192,17 @@ class SlowHashEmbedder(HashEmbedder):
         return super().embed_batch(texts, kind=kind)
 
 
-def _test_hash() -> Embedder:
-    embedder = HashEmbedder()
-    embedder.name = "test:hash"
+def _renamed(embedder: Embedder, name: str) -> Embedder:
+    embedder.name = name
     return embedder
 
 
 # Test doubles selectable by name (ASSISTANT_EMBEDDING_MODEL=test:hash) so subprocess tests can run
 # the real CLI without the model; both record the same name so their indexes are interchangeable.
 TEST_EMBEDDERS = {
-    "test:hash": _test_hash,
+    "test:hash": lambda: _renamed(HashEmbedder(), "test:hash"),
     "test:hash-slow": lambda: _renamed(SlowHashEmbedder(), "test:hash"),
 }
-
-
-def _renamed(embedder: Embedder, name: str) -> Embedder:
-    embedder.name = name
-    return embedder
 
 
 def load_embedder(settings: Settings) -> Embedder:

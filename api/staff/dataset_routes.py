@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from api.limits import STAFF_UPLOAD_BYTES
 from api.staff.render import flash, redirect, render
 from api.staff.security import AdminDep, PageNotFound, UserDep, staff_router
 from assistant.errors import InvalidRequest, NotFound
@@ -21,7 +22,6 @@ from assistant.store.models import EvalDataset, EvalRowRecord
 
 log = logging.getLogger("api.staff")
 router = staff_router()
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # as api.main allows for /staff/
 BLANK_ROW = {
     "question": "",
     "reference_answer": "",
@@ -194,9 +194,9 @@ async def import_rows(
     store = datasets(request)
     dataset = _dataset(store, dataset_id)
     try:
-        data = await file.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise InvalidRequest(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        data = await file.read(STAFF_UPLOAD_BYTES + 1)
+        if len(data) > STAFF_UPLOAD_BYTES:
+            raise InvalidRequest(f"The file is larger than {STAFF_UPLOAD_BYTES // (1024 * 1024)} MB.")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:

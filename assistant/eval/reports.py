@@ -200,9 +200,9 @@ def compare(sessions: sessionmaker, run_a: str, run_b: str) -> dict[str, Any]:
     a, b = report(sessions, run_a), report(sessions, run_b)
     if a["run"]["dataset"]["id"] != b["run"]["dataset"]["id"]:
         raise InvalidRequest("The two runs are over different datasets; compare runs of one dataset.")
-    rows_b = {r["row_id"]: r for r in b["rows"]}
-    ids = [r["row_id"] for r in a["rows"]] + [i for i in rows_b if i not in {r["row_id"] for r in a["rows"]}]
     rows_a = {r["row_id"]: r for r in a["rows"]}
+    rows_b = {r["row_id"]: r for r in b["rows"]}
+    ids = list(rows_a) + [i for i in rows_b if i not in rows_a]
     pairs, counts = (
         [],
         dict.fromkeys(("regression", "improvement", "mixed", "unchanged", "only_a", "only_b"), 0),

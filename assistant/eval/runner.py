@@ -4,7 +4,6 @@ settings side by side. Each row is scored by ``scoring.RowScorer``, the code beh
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -20,13 +19,13 @@ class RowResult:
     tags: list[str]
     answerable: bool
     refused: bool
-    confidence: float
-    hit_at_5: float | None = None
-    mrr_at_10: float | None = None
-    key_facts: float | None = None
     answer: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)  # every metric RowScorer computed
     latency_ms: float = 0.0
+
+    @property
+    def hit_at_5(self) -> float | None:
+        return self.metrics.get("hit@5")
 
 
 @dataclass
@@ -38,16 +37,6 @@ class EvalReport:
         refusal_accuracy, correct_refusals, false_refusals, …)."""
         rows = self.rows if rows is None else rows
         return summarize([asdict(r) for r in rows])
-
-    def by_tag(self) -> dict[str, dict[str, Any]]:
-        groups: dict[str, list[RowResult]] = defaultdict(list)
-        for row in self.rows:
-            for tag in row.tags:
-                groups[tag].append(row)
-        return {tag: self.summary(rows) for tag, rows in sorted(groups.items())}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"summary": self.summary(), "by_tag": self.by_tag(), "rows": [asdict(r) for r in self.rows]}
 
 
 def relevant_chunks(assistant: Any, row: EvalRow) -> set[str]:
@@ -64,19 +53,14 @@ def evaluate(
     report = EvalReport()
     for row in rows:
         scored = scorer.score(row)
-        metrics = scored["metrics"]
         report.rows.append(
             RowResult(
                 id=row.id,
                 tags=list(row.tags),
                 answerable=row.answerable,
                 refused=scored["refused"],
-                confidence=metrics["support"],
-                hit_at_5=metrics["hit@5"],
-                mrr_at_10=metrics["mrr@10"],
-                key_facts=metrics["key_facts"],
                 answer=scored["answer"],
-                metrics=metrics,
+                metrics=scored["metrics"],
                 latency_ms=scored["latency_ms"],
             )
         )

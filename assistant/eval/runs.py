@@ -33,8 +33,9 @@ from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import AssistantError, InvalidRequest, NotFound
 from assistant.eval import reports
+from assistant.eval.datasets import DatasetStore
 from assistant.eval.scoring import FaithfulnessJudge, RowScorer
-from assistant.store.models import EvalDataset, EvalResult, EvalRowRecord, EvalRun, utcnow
+from assistant.store.models import EvalResult, EvalRowRecord, EvalRun, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,7 @@ class RunStore:
         with self.sessions.begin() as session:
             candidates = session.scalars(select(EvalRun).where(EvalRun.status.in_(("queued", "running"))))
             for run in list(candidates):
-                last = run.heartbeat_at or run.created_at
-                if last is None or _aware(last) >= cutoff:
+                if _aware(run.heartbeat_at or run.created_at) >= cutoff:
                     continue
                 # conditional on the heartbeat read, so a run that just moved on is left alone
                 failed += session.execute(
@@ -97,11 +97,7 @@ class RunStore:
         """A queued run over the dataset (id or name); ``config`` is the settings snapshot to record
         (``settings_snapshot(assistant.settings)``; filled in at execution when empty)."""
         with self.sessions.begin() as session:
-            dataset = session.get(EvalDataset, dataset_id) or session.scalar(
-                select(EvalDataset).where(EvalDataset.name == dataset_id)
-            )
-            if dataset is None:
-                raise NotFound(f"No evaluation dataset with id or name '{str(dataset_id)[:200]}'.")
+            dataset = DatasetStore._get(session, dataset_id)
             total = session.scalar(
                 select(func.count(EvalRowRecord.id)).where(EvalRowRecord.dataset_id == dataset.id)
             )
