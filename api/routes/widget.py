@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from functools import lru_cache
-from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.static_files import load, static_response
+
 router = APIRouter(tags=["widget"])
-STATIC = Path(__file__).resolve().parents[1] / "static"
-
-
-@lru_cache(maxsize=4)
-def _load(name: str) -> tuple[bytes, str]:
-    body = (STATIC / name).read_bytes()
-    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 @router.get("/widget.js", include_in_schema=False)
 def widget_js(request: Request) -> Response:
-    body, etag = _load("widget.js")
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=300, must-revalidate"}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/javascript; charset=utf-8", headers=headers)
+    return static_response(request, "widget.js", "application/javascript; charset=utf-8")
 
 
 DEMO_CSP = (
@@ -37,7 +25,7 @@ DEMO_CSP = (
 
 @router.get("/demo", include_in_schema=False)
 def demo(lang: str = Query("ar", pattern="^(ar|en)$")) -> HTMLResponse:
-    body, _ = _load("demo.html")
+    body, _ = load("demo.html")
     nonce = secrets.token_urlsafe(16)
     page = (
         body.decode("utf-8")

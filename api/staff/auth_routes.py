@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
-from functools import lru_cache
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.ratelimit import client_ip
 from api.staff.render import flash, redirect, render
 from api.staff.security import (
     LoginRequired,
@@ -22,29 +20,19 @@ from api.staff.security import (
     safe_next,
     staff_router,
 )
+from api.static_files import static_response
 from assistant.staff_auth import MAX_PASSWORD_CHARS, authenticate, normalise_username
 
 log = logging.getLogger("api.staff")
-ASSETS = Path(__file__).resolve().parents[1] / "static" / "staff"
 
 public = APIRouter(prefix="/staff", dependencies=[Depends(csrf_protect)], include_in_schema=False)
 signed_in = staff_router()
 throttle = LoginThrottle()
 
 
-@lru_cache(maxsize=8)
-def _asset(name: str) -> tuple[bytes, str]:
-    body = (ASSETS / name).read_bytes()
-    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
 @public.get("/assets/staff.css")
 def stylesheet(request: Request) -> Response:
-    body, etag = _asset("staff.css")
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=300, must-revalidate"}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/css; charset=utf-8", headers=headers)
+    return static_response(request, "staff/staff.css", "text/css; charset=utf-8")
 
 
 @public.get("/login")
@@ -66,7 +54,7 @@ async def login(
     next: str = Form("", max_length=500),
 ) -> Response:
     name = normalise_username(username)
-    client = f"ip:{request.client.host if request.client else '?'}"
+    client = f"ip:{client_ip(request)}"
     if throttle.blocked(f"user:{name}", client):
         log.warning("staff sign-in throttled for %r", name[:120])
         return render(
