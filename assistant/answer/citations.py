@@ -154,17 +154,19 @@ def in_chunk(record: SentenceRecord, chunk: Chunk) -> bool:
     return chunk.text[record.start - chunk.start : record.end - chunk.start] == record.text
 
 
-def candidates(chunk: Chunk, evidence: Sequence[Evidence], store: ChromaStore | None) -> list[Candidate]:
+def candidates(
+    chunk: Chunk, evidence: Sequence[Evidence], stored: Sequence[tuple[SentenceRecord, np.ndarray]]
+) -> list[Candidate]:
     """Quotable sentences of ``chunk`` (all of its sentences when none is quotable).
 
-    With a store, its sentence records and vectors; otherwise the evidence sentences that lie in the
-    chunk (evidence is deduplicated across overlapping chunks, so it is matched by span, not by
-    chunk id), and failing those the chunk's own sentences."""
+    ``stored``: the chunk's sentence records and vectors from the store; without them the evidence
+    sentences that lie in the chunk (evidence is deduplicated across overlapping chunks, so it is
+    matched by span, not by chunk id), and failing those the chunk's own sentences."""
     prior = {(e.sentence.document_id, e.sentence.start): e.cosine for e in evidence}
-    found: list[Candidate] = []
-    if store is not None:
-        for record, vector in store.sentences_of([chunk.id]):
-            found.append(Candidate(record, vector, prior.get((record.document_id, record.start), 0.0)))
+    found = [
+        Candidate(record, vector, prior.get((record.document_id, record.start), 0.0))
+        for record, vector in stored
+    ]
     if not found:
         seen: set[int] = set()
         for e in evidence:
@@ -218,10 +220,14 @@ def build_citations(
     """One citation per cited passage, numbered as in ``text`` (already renumbered by ``mapping``)."""
     validate(mapping, len(hits))
     by_number = claims(text)
+    stored: dict[str, list[tuple[SentenceRecord, np.ndarray]]] = {}
+    if store is not None:  # one fetch for every cited passage
+        for record, vector in store.sentences_of([hits[old - 1].chunk.id for old in mapping]):
+            stored.setdefault(record.chunk_id, []).append((record, vector))
     citations: list[Citation] = []
     for old, new in sorted(mapping.items(), key=lambda item: item[1]):
         chunk = hits[old - 1].chunk
-        found = candidates(chunk, evidence, store)
+        found = candidates(chunk, evidence, stored.get(chunk.id, []))
         if not found:
             raise GenerationFailed("citation_unverifiable", f"passage {old} has no sentence to quote")
         texts = [c for c in by_number.get(new, []) if c] or [text]
