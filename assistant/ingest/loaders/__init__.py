@@ -12,6 +12,7 @@ Arabic PDF text is turned from visual into logical order by :mod:`.bidi`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +28,21 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".html", ".htm", ".pdf", "
 
 @dataclass
 class LoadedText:
-    """The raw text of one file (before boilerplate cleaning) with what the file says about itself."""
+    """The raw text of one file (before boilerplate cleaning) with what the file says about itself.
+
+    ``text`` has a form feed (``\\f``) at the start of every page after the first for paged
+    formats (PDF, slides), so the page of any offset can be told after cleaning; ``headings``
+    are the document's headings in order (level 1 = top), each one whole line of ``text``;
+    ``warnings`` say what the loader had to repair or could not read (for the ingest report).
+    """
 
     text: str
     title: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pages: int | None = None
+    ocr_pages: list[int] = field(default_factory=list)
 
 
 def load_file(path: Path) -> LoadedText:
@@ -72,6 +83,41 @@ def short_error(exc: BaseException) -> str:
     """A library exception as one line of at most 160 characters, for a ``fail`` reason."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+# Titles that document properties carry when nobody set one.
+_PLACEHOLDER_TITLES = re.compile(
+    r"^(?:word\s+document|document\s*\d*|untitled(?:\s+document)?|title|powerpoint\s+presentation"
+    r"|presentation\s*\d*|microsoft\s+word\s+-\s+.*|slide\s*\d*|no\s+title|unknown|none"
+    r"|مستند\s*\d*|بلا\s+عنوان|عنوان)$",
+    re.IGNORECASE,
+)
+_FILE_NAME = re.compile(r"^[\w\s.-]+\.(?:html?|pdf|docx?|odt|pptx?|txt|md|rtf)$", re.IGNORECASE)
+
+
+def usable_title(value: Any, path: Path) -> str | None:
+    """A title property worth showing: not empty, not a placeholder ("Word Document",
+    "Untitled", "Microsoft Word - x.docx"), not a file name (Chromium titles a printed page
+    after its file)."""
+    if not isinstance(value, str):
+        return None
+    title = " ".join(value.split())
+    if not title or _PLACEHOLDER_TITLES.match(title) or _FILE_NAME.match(title) or title == path.stem:
+        return None
+    return title
+
+
+def page_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1-3, 5"."""
+    out: list[str] = []
+    for n in sorted(set(numbers)):
+        if out and "-" not in out[-1] and int(out[-1]) == n - 1:
+            out[-1] = f"{out[-1]}-{n}"
+        elif out and "-" in out[-1] and int(out[-1].split("-")[1]) == n - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
 
 
 def _normalise_newlines(text: str) -> str:
