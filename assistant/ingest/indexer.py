@@ -22,11 +22,40 @@ from assistant.arabic import split_sentences
 from assistant.embedding import Embedder
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
+from assistant.ingest.structure import place_chunk
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.store.models import DocumentRecord, utcnow
 from assistant.types import Chunk, SourceDocument
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileReport:
+    """What ingest made of one file: its status (added | updated | unchanged | failed), and for a
+    loaded file its pages (paged formats), characters, chunks, OCRed pages and the loader's
+    warnings ("pages 2-3: 2 columns detected", "3 running header/footer ... lines removed")."""
+
+    file: str
+    document_id: str
+    status: str
+    pages: int | None = None
+    characters: int = 0
+    chunks: int = 0
+    ocr_pages: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reason: str | None = None  # why a failed file could not be ingested
+
+    def summary(self) -> str:
+        """One line for the console."""
+        if self.status == "failed":
+            return f"{self.file}: failed: {self.reason}"
+        parts = [f"{self.pages} pages"] if self.pages else []
+        parts += [f"{self.characters:,} characters", f"{self.chunks} chunks"]
+        if self.ocr_pages:
+            parts.append(f"OCR on {len(self.ocr_pages)} pages")
+        line = f"{self.file}: {self.status}, " + ", ".join(parts)
+        return line + "".join(f"\n    - {w}" for w in self.warnings)
 
 
 @dataclass
@@ -40,6 +69,7 @@ class IngestReport:
     sentences_embedded: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    files: list[FileReport] = field(default_factory=list)  # one per file of the folder, in order
 
     @property
     def changed(self) -> bool:
@@ -82,13 +112,15 @@ class Indexer:
         self.batch_size = batch_size
 
     def chunk(self, doc: SourceDocument) -> list[Chunk]:
-        return chunk_text(
+        chunks = chunk_text(
             doc.id,
             doc.text,
             self.embedder.count_tokens,
             max_tokens=self.max_tokens,
             overlap_sentences=self.overlap_sentences,
+            section_starts=frozenset(start for start, _, _ in doc.headings),
         )
+        return [place_chunk(c, doc) for c in chunks]
 
     def embed(self, texts: list[str], progress: bool) -> np.ndarray:
         """Embed in batches of similar length (less padding), in the caller's order."""
@@ -115,6 +147,14 @@ class Indexer:
         for item in load_corpus(folder, max_bytes=self.max_document_bytes):
             if isinstance(item, LoadFailure):
                 report.failed.append((item.path.name, item.reason))
+                report.files.append(
+                    FileReport(
+                        item.path.relative_to(folder).as_posix(),
+                        document_id(item.path, folder),
+                        "failed",
+                        reason=item.reason,
+                    )
+                )
                 # keep the previously indexed version of an unreadable file: nothing stored is lost
                 seen.add(document_id(item.path, folder))
                 if on_failure:
@@ -122,10 +162,23 @@ class Indexer:
                 continue
             seen.add(item.id)
             record = known.get(item.id)
+            file_report = FileReport(
+                item.source_path,
+                item.id,
+                "unchanged",
+                pages=item.pages or None,
+                characters=len(item.text),
+                ocr_pages=list(item.ocr_pages),
+                warnings=list(item.warnings),
+            )
+            report.files.append(file_report)
             if record is not None and record.content_hash == item.content_hash:
                 report.unchanged.append(item.id)
+                file_report.chunks = record.chunk_count or 0
                 continue
             chunks = self.chunk(item)
+            file_report.chunks = len(chunks)
+            file_report.status = "updated" if item.id in known else "added"
             present = self.store.existing_ids([c.id for c in chunks])
             pending.append((item, chunks, [c for c in chunks if c.id not in present]))
 

@@ -161,13 +161,17 @@ def read_page(page: Any) -> PageGlyphs:
                 glyph.x0, glyph.x1 = min(glyph.x0, rect.left), max(glyph.x1, rect.right)
                 previous = (i, previous[1])
             else:
-                glyphs.append(Glyph(chr(code), rect.left, rect.right, baseline, box_height, size))
+                # LibreOffice draws the kashida that justify an Arabic line as glyphs mapped to
+                # control characters: they are stretching, like tatweel, not text.
+                char = _TATWEEL if code < 0x20 else chr(code)
+                glyphs.append(Glyph(char, rect.left, rect.right, baseline, box_height, size))
                 previous = (i, (ox.value, oy.value))
         return PageGlyphs(glyphs, width, height, unmapped)
     finally:
         textpage.close()
 
 
+_TATWEEL = "\u0640"
 _ALEFS = "\u0627\u0623\u0625\u0622"
 
 

@@ -75,7 +75,7 @@ class Row:
 
     def visual_text(self) -> str:
         """The row's glyphs left to right with gap spaces: a stable key, not readable Arabic."""
-        return "".join(g.text for g in with_spaces(self.glyphs, self.em))
+        return "".join(g.text for g in with_spaces(self.glyphs, self.em)).replace(TATWEEL, "")
 
 
 @dataclass
@@ -122,12 +122,11 @@ def page_em(glyphs: list[Glyph]) -> float:
 def page_rows(page: PageGlyphs) -> tuple[list[Row], Stats]:
     """The rows of a page, top to bottom (see the module docstring, step 1)."""
     stats = Stats()
-    glyphs = [g for g in page.glyphs if g.text.strip(TATWEEL + " ")]
-    stats.kashida = len(page.glyphs) - len(glyphs)
-    for g in glyphs:
-        if TATWEEL in g.text:
-            g.text = g.text.replace(TATWEEL, "")
-    if not glyphs:
+    glyphs = [g for g in page.glyphs if g.text.strip()]
+    # Kashida stretch justified Arabic lines: they stay as glyphs (they fill the gap they make,
+    # which is no word space) and leave no character in the text.
+    stats.kashida = sum(1 for g in glyphs if not g.text.strip(TATWEEL))
+    if not any(g.text.strip(TATWEEL) for g in glyphs):
         return [], stats
     em = page_em(glyphs)
     rows = [Row(sorted(group, key=lambda g: (g.x0, g.x1)), statistics.median(g.baseline for g in group), em)
@@ -456,7 +455,8 @@ def line_text(glyphs: list[Glyph], em: float, rtl: bool) -> str:
     units = with_spaces(glyphs, em)
     classes = [token_class(u.text) if u.text != " " else "WS" for u in units]
     order, _ = logical_order(classes, rtl)
-    return fix_brackets(fold_presentation_forms("".join(units[i].text for i in order)).strip())
+    text = "".join(units[i].text for i in order).replace(TATWEEL, "")
+    return fix_brackets(fold_presentation_forms(text).strip())
 
 
 def paragraph_is_rtl(lines: list[Row]) -> bool:
