@@ -1,7 +1,8 @@
 """Read a document file of a supported format into plain text.
 
 ``load_file`` dispatches on the file suffix to the loader of that format (one module each:
-``text`` for .txt/.md, ``html``, ``pdf``, ``docx``) and returns a :class:`LoadedText`. Every
+``text`` for .txt/.md, ``html``, ``pdf``, ``docx``, ``odt``, ``pptx``) and returns a
+:class:`LoadedText`. Every
 failure (missing, empty, corrupt, encrypted or binary file, unsupported suffix, no extractable
 text) raises :class:`~assistant.errors.DocumentLoadError` with a message that names the file
 and says what is wrong in plain words, so ingestion can report it and go on with the next file.
@@ -23,7 +24,7 @@ from assistant.ingest.loaders.bidi import visual_to_logical
 
 __all__ = ["SUPPORTED_SUFFIXES", "LoadedText", "load_file", "visual_to_logical"]
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".html", ".htm", ".pdf", ".docx", ".odt", ".pptx")
 
 
 @dataclass
@@ -128,7 +129,9 @@ def _normalise_newlines(text: str) -> str:
 # imported only once those are defined.
 from assistant.ingest.loaders.docx import load_docx  # noqa: E402
 from assistant.ingest.loaders.html import load_html  # noqa: E402
+from assistant.ingest.loaders.odt import load_odt  # noqa: E402
 from assistant.ingest.loaders.pdf import load_pdf  # noqa: E402
+from assistant.ingest.loaders.pptx import load_pptx  # noqa: E402
 from assistant.ingest.loaders.text import load_md, load_txt  # noqa: E402
 
 _LOADERS: dict[str, Callable[[Path], LoadedText]] = {
@@ -138,4 +141,6 @@ _LOADERS: dict[str, Callable[[Path], LoadedText]] = {
     ".htm": load_html,
     ".pdf": load_pdf,
     ".docx": load_docx,
+    ".odt": load_odt,
+    ".pptx": load_pptx,
 }
