@@ -4,7 +4,9 @@
 users are treated like the bundled ones. It works on whole lines: a line is either kept
 exactly as it was (apart from trailing whitespace) or dropped, so an article sentence is never
 cut. The one exception is ``INLINE_ARTEFACTS``, placeholders a saved page leaves inside a
-sentence (the «[email protected]» of obfuscated e-mail addresses), removed where they stand. The rules are data (``RULES``), each a compiled pattern that must match a *whole* line
+sentence (the «[email protected]» of obfuscated e-mail addresses), removed where they stand.
+
+The rules are data (``RULES``), each a compiled pattern that must match a *whole* line
 (stripped of surrounding whitespace) and an action:
 
 * ``drop``: drop the line.

@@ -133,7 +133,9 @@ def load_document(path: Path, folder: Path) -> SourceDocument:
         id=document_id(path, folder),
         text=text,
         source_path=path.relative_to(folder).as_posix(),
-        content_hash=content_hash(text, {**described, **structure} if loaded.pages or headings else described),
+        content_hash=content_hash(
+            text, {**described, **structure} if loaded.pages or headings else described
+        ),
         warnings=tuple(loaded.warnings),
         ocr_pages=tuple(loaded.ocr_pages),
         **structure,

@@ -23,7 +23,8 @@ needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (make system-deps installs Debian's chromium)"
 )
 needs_libreoffice = pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice is not installed (make system-deps installs libreoffice-writer-nogui)"
+    SOFFICE is None,
+    reason="LibreOffice is not installed (make system-deps installs libreoffice-writer-nogui)",
 )
 
 # Eight short Arabic articles' worth of paragraphs: the same text goes into every format.
@@ -45,17 +46,31 @@ TITLE = "إعلان ميلبورن لرؤساء البلديات"
 HEADER = "شبكة المدن القوية — إعلان ميلبورن"
 
 
-def chromium_pdf(path: Path, paragraphs: list[str] = PARAGRAPHS, *, columns: int = 2, repeat: int = 4,
-                 rtl: bool = True, title: str = TITLE, extra_css: str = "", body_html: str = "") -> Path:
+def chromium_pdf(
+    path: Path,
+    paragraphs: list[str] = PARAGRAPHS,
+    *,
+    columns: int = 2,
+    repeat: int = 4,
+    rtl: bool = True,
+    title: str = TITLE,
+    extra_css: str = "",
+    body_html: str = "",
+) -> Path:
     """Print an HTML page to PDF with headless Chromium: ``columns`` CSS columns, a running
     header and a «صفحة N من M» footer in the page margins (CSS page margin boxes)."""
     direction = "rtl" if rtl else "ltr"
-    footer = '"صفحة " counter(page) " من " counter(pages)' if rtl else '"Page " counter(page) " of " counter(pages)'
+    footer = (
+        '"صفحة " counter(page) " من " counter(pages)'
+        if rtl
+        else '"Page " counter(page) " of " counter(pages)'
+    )
     body = body_html or "".join(f"<p>{html.escape(p)}</p>" for _ in range(repeat) for p in paragraphs)
-    page = f"""<!DOCTYPE html><html lang="{'ar' if rtl else 'en'}" dir="{direction}"><head><meta charset="utf-8">
+    lang = "ar" if rtl else "en"
+    page = f"""<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">
 <title>{html.escape(path.stem)}</title><style>
 @page {{ size: A4; margin: 25mm 18mm;
-  @top-center {{ content: "{HEADER if rtl else 'Strong Cities Network'}"; font-size: 9pt; }}
+  @top-center {{ content: "{HEADER if rtl else "Strong Cities Network"}"; font-size: 9pt; }}
   @bottom-center {{ content: {footer}; font-size: 9pt; }} }}
 body {{ font-family: "DejaVu Sans"; font-size: 11pt; }}
 .cols {{ column-count: {columns}; column-gap: 12mm; text-align: justify; }}
@@ -102,16 +117,19 @@ def _add_notes_part(document, kind: str, notes: dict[int, str]) -> None:
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
+    sup = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
     items = "".join(
-        f'<w:{kind} w:id="{i}"><w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-        f'<w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {html.escape(text)}</w:t></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:id="{i}"><w:p><w:pPr><w:bidi/></w:pPr><w:r>{sup}<w:{kind}Ref/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {html.escape(text)}</w:t></w:r></w:p></w:{kind}>'
         for i, text in notes.items()
+    )
+    separators = "".join(
+        f'<w:{kind} w:type="{name}" w:id="{i}"><w:p><w:r><w:{name}/></w:r></w:p></w:{kind}>'
+        for i, name in ((-1, "separator"), (0, "continuationSeparator"))
     )
     xml = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind}s xmlns:w="{W_NS}">'
-        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
-        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>'
-        f"{items}</w:{kind}s>"
+        f"{separators}{items}</w:{kind}s>"
     )
     content_type = f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"
     part = Part(PackURI(f"/word/{kind}s.xml"), content_type, xml.encode("utf-8"), document.part.package)
@@ -250,4 +268,16 @@ def slide_deck(path: Path) -> Path:
         if i == 2:
             slide.notes_slide.notes_text_frame.text = PARAGRAPHS[4]
     deck.save(str(path))
+    return path
+
+
+def scanned_pdf(path: Path, text_pdf: Path, *, dpi: int = 200) -> Path:
+    """An image-only PDF (no text layer), as a scanner makes: every page of ``text_pdf``
+    rendered to a greyscale image and saved back as a PDF of images with Pillow."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(text_pdf))
+    images = [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
+    pdf.close()
+    images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return path

@@ -64,7 +64,10 @@ class _Reader:
         self.styles = _styles(document)
         self.numbering = _Numbering(document)
         self.counter = ListCounter()
-        self.notes = {"footnote": _notes(document, _FOOTNOTES, "footnote"), "endnote": _notes(document, _ENDNOTES, "endnote")}
+        self.notes = {
+            "footnote": _notes(document, _FOOTNOTES, "footnote"),
+            "endnote": _notes(document, _ENDNOTES, "endnote"),
+        }
         self.note_numbers: dict[tuple[str, str], int] = {}
         self.headings: list[tuple[int, str]] = []
 
@@ -256,7 +259,11 @@ def _level(lvl: Any) -> dict[str, Any]:
         el = lvl.find(f"{W}{tag}")
         return el.get(f"{W}val", default) if el is not None else default
 
-    return {"format": val("numFmt", "decimal"), "text": val("lvlText", "%1."), "start": int(val("start", "1"))}
+    return {
+        "format": val("numFmt", "decimal"),
+        "text": val("lvlText", "%1."),
+        "start": int(val("start", "1")),
+    }
 
 
 def _notes(document: Any, reltype: str, kind: str) -> dict[str, str]:

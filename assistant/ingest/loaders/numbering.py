@@ -80,7 +80,11 @@ class ListCounter:
         parents = info.get("parents", [])
         while len(counts) <= level:
             depth = len(counts)
-            start = parents[depth].get("start", 1) if depth < level and depth < len(parents) else info.get("start", 1)
+            start = (
+                parents[depth].get("start", 1)
+                if depth < level and depth < len(parents)
+                else info.get("start", 1)
+            )
             counts.append(start - 1)
         counts[level] += 1
         del counts[level + 1 :]
@@ -88,6 +92,10 @@ class ListCounter:
             return bullet(info.get("text", "•"))
         label = info.get("text", "%1.")
         for depth in range(level, -1, -1):
-            fmt = info.get("format") if depth == level else (parents[depth].get("format", "decimal") if depth < len(parents) else "decimal")
+            fmt = (
+                info.get("format")
+                if depth == level
+                else (parents[depth].get("format", "decimal") if depth < len(parents) else "decimal")
+            )
             label = label.replace(f"%{depth + 1}", format_number(counts[depth], str(fmt)))
         return label.strip()

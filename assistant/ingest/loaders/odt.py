@@ -119,7 +119,9 @@ class _Reader:
                 if getattr(cell, "qname", None) != (TABLE, "table-cell"):
                     continue
                 notes: list[str] = []
-                text = " ".join(" ".join(_text(p, notes).split()) for p in _descendants(cell, (TEXT, "p"))).strip()
+                text = " ".join(
+                    " ".join(_text(p, notes).split()) for p in _descendants(cell, (TEXT, "p"))
+                ).strip()
                 if text:
                     cells.append(text)
             if cells:
@@ -159,7 +161,9 @@ def _text(node: Any, notes: list[str]) -> str:
         elif qname == (TEXT, "note"):
             for body in child.childNodes:
                 if getattr(body, "qname", None) == (TEXT, "note-body"):
-                    note = " ".join(" ".join(_text(p, notes).split()) for p in _descendants(body, (TEXT, "p")))
+                    note = " ".join(
+                        " ".join(_text(p, notes).split()) for p in _descendants(body, (TEXT, "p"))
+                    )
                     if note.strip():
                         notes.append(note.strip())
         elif qname in _SKIPPED:

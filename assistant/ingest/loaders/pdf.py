@@ -20,23 +20,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.ingest.loaders import LoadedText, fail, page_ranges, short_error, usable_title
-from assistant.ingest.loaders import ocr
-from assistant.ingest.loaders.pdf_glyphs import read_page
+from assistant.ingest.loaders import LoadedText, fail, ocr, page_ranges, short_error, usable_title
+from assistant.ingest.loaders.pdf_glyphs import Glyph, PageGlyphs, read_page
 from assistant.ingest.loaders.pdf_layout import (
     TERMINATORS,
     Paragraph,
     Row,
     Stats,
+    _is_rtl,
     find_gutters,
     in_margin_zone,
     is_page_number,
+    page_em,
     page_rows,
     paragraphs,
     row_key,
     split_columns,
-    _is_rtl,
+    table_rows,
 )
+from assistant.ingest.loaders.pdf_tables import find_tables
 
 
 @dataclass
@@ -104,6 +106,11 @@ def load_pdf(path: Path) -> LoadedText:
     kashida = sum(p.stats.kashida for p in pages)
     if kashida:
         warnings.append(f"{kashida} kashida (justification) glyphs removed")
+    tables = [i + 1 for i, p in enumerate(pages) if p.stats.tables]
+    if tables:
+        warnings.append(
+            f"{_pages_label(tables)}: {sum(p.stats.tables for p in pages)} ruled tables read row by row"
+        )
     superscripts = sum(p.stats.superscripts for p in pages)
     if superscripts:
         warnings.append(f"{superscripts} superscript footnote references removed")
@@ -139,7 +146,19 @@ def _read(pdf: Any, index: int) -> _Page:
     page = pdf[index]
     try:
         glyphs = read_page(page)
+        tables = find_tables(page, glyphs.height) if glyphs.glyphs else []
+        in_table: list[Glyph] = []
+        if tables:
+            em = page_em(glyphs.glyphs)
+            flow = []
+            for g in glyphs.glyphs:
+                x, y = (g.x0 + g.x1) / 2, g.baseline - 0.3 * em
+                (in_table if any(t.contains(x, y) for t in tables) else flow).append(g)
+            glyphs = PageGlyphs(flow, glyphs.width, glyphs.height, glyphs.unmapped)
         rows, stats = page_rows(glyphs)
+        if in_table:
+            rows = sorted(rows + table_rows(tables, in_table, page_em(in_table)), key=lambda r: r.baseline)
+            stats.tables = len(tables)
         empty = not rows and ocr.has_images(page)
         return _Page(rows, stats, glyphs.height, glyphs.unmapped, [], empty=empty)
     finally:

@@ -32,6 +32,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.ingest.loaders.bidi import fold_presentation_forms, logical_order, token_class
 from assistant.ingest.loaders.pdf_glyphs import Glyph, PageGlyphs
@@ -60,6 +61,7 @@ class Row:
     glyphs: list[Glyph]
     baseline: float
     em: float
+    preset: str | None = None  # the text of a table row, read cell by cell
 
     @property
     def x0(self) -> float:
@@ -108,6 +110,7 @@ class Stats:
     columns: int = 1
     kashida: int = 0
     superscripts: int = 0
+    tables: int = 0
     rows: list[Row] = field(default_factory=list)
 
 
@@ -190,6 +193,38 @@ def _baseline_groups(glyphs: list[Glyph], em: float) -> list[list[Glyph]]:
     return out
 
 
+def table_rows(tables: list[Any], glyphs: list[Glyph], em: float) -> list[Row]:
+    """One row per table row: its cells (each read as lines) joined by " | ", right cell first
+    in a right-to-left table."""
+    out: list[Row] = []
+    for table in tables:
+        cells: dict[tuple[int, int], list[Glyph]] = {}
+        for g in glyphs:
+            if table.contains((g.x0 + g.x1) / 2, g.baseline - 0.3 * em):
+                cells.setdefault(table.cell((g.x0 + g.x1) / 2, g.baseline - 0.3 * em), []).append(g)
+        if not cells:
+            continue
+        rtl = _is_rtl(g.text for members in cells.values() for g in members)
+        for row in sorted({r for r, _ in cells}):
+            texts = []
+            members: list[Glyph] = []
+            for col in sorted({c for r, c in cells if r == row}, reverse=rtl):
+                lines = [
+                    sorted(group, key=lambda g: (g.x0, g.x1))
+                    for group in _baseline_groups(cells[(row, col)], em)
+                ]
+                lines = [_attach_marks(line, em) for line in lines]
+                text = " ".join(line_text(line, em, rtl) for line in lines).strip()
+                if text:
+                    texts.append(text)
+                members.extend(cells[(row, col)])
+            if texts:
+                members.sort(key=lambda g: (g.x0, g.x1))
+                baseline = min(g.baseline for g in members)
+                out.append(Row(members, baseline, em, preset=" | ".join(texts)))
+    return out
+
+
 def _merge_superscripts(rows: list[Row], em: float) -> tuple[list[Row], int]:
     """Drop rows of small raised digits (footnote references) sitting just above a text row,
     and small raised digits inside a row."""
@@ -212,11 +247,7 @@ def _merge_superscripts(rows: list[Row], em: float) -> tuple[list[Row], int]:
         body = row.size
         keep = []
         for g in row.glyphs:
-            if (
-                g.text.isdigit()
-                and g.size < 0.8 * body
-                and row.baseline - g.baseline > 0.2 * em
-            ):
+            if g.text.isdigit() and g.size < 0.8 * body and row.baseline - g.baseline > 0.2 * em:
                 dropped += 1
                 continue
             keep.append(g)
@@ -294,6 +325,7 @@ def with_spaces(glyphs: list[Glyph], em: float) -> list[Glyph]:
 
 def find_gutters(rows: list[Row], em: float) -> list[tuple[float, float]]:
     """Vertical bands that separate columns (see the module docstring, step 2)."""
+    rows = [r for r in rows if r.preset is None]
     if len(rows) < 6:
         return []
     left = min(r.x0 for r in rows)
@@ -361,7 +393,9 @@ def split_columns(rows: list[Row], gutters: list[tuple[float, float]], rtl: bool
             column.clear()
 
     for row in rows:
-        crosses = any(g.x1 > g0 + 0.5 and g.x0 < g1 - 0.5 for g in row.glyphs for g0, g1 in gutters)
+        crosses = row.preset is not None or any(
+            g.x1 > g0 + 0.5 and g.x0 < g1 - 0.5 for g in row.glyphs for g0, g1 in gutters
+        )
         if crosses:
             flush_columns()
             if not spanning:
@@ -404,7 +438,10 @@ def paragraphs(flows: list[list[Row]], body_size: float, em: float) -> list[Para
             out[first].starts_flow = True
             out[-1].ends_flow = True
     for para in out:
-        para.text = paragraph_text(para.lines)
+        if para.lines[0].preset is not None:
+            para.text, para.kind = para.lines[0].preset, "table"
+        else:
+            para.text = paragraph_text(para.lines)
     classify(out, body_size)
     return out
 
@@ -420,6 +457,8 @@ def _typical_pitch(flow: list[Row], em: float) -> float:
 
 def _breaks(a: Row, b: Row, pitch: float, left: float, right: float, em: float) -> bool:
     """Whether a paragraph ends between line ``a`` and the next line ``b`` of a column."""
+    if a.preset is not None or b.preset is not None:
+        return True
     if b.baseline - a.baseline > 1.3 * pitch or b.baseline <= a.baseline:
         return True
     if abs(a.size - b.size) > 0.12 * max(a.size, b.size):
@@ -500,6 +539,8 @@ def paragraph_text(lines: list[Row]) -> str:
 def classify(paras: list[Paragraph], body_size: float) -> None:
     """Mark headings (larger than body text, short) and notes (smaller text)."""
     for para in paras:
+        if para.kind == "table":
+            continue
         size = para.size
         if size >= 1.15 * body_size and len(para.text) <= 250:
             para.kind = "heading"
@@ -537,8 +578,12 @@ def fix_brackets(text: str) -> str:
             continue
         before = chars[i - 1] if i > 0 else " "
         after = chars[i + 1] if i < last else " "
-        opens = (before.isspace() or before in _OPEN_BEFORE) and not (after.isspace() or after in _CLOSE_AFTER)
-        closes = not (before.isspace() or before in _OPEN_BEFORE) and (after.isspace() or after in _CLOSE_AFTER)
+        opens = (before.isspace() or before in _OPEN_BEFORE) and not (
+            after.isspace() or after in _CLOSE_AFTER
+        )
+        closes = not (before.isspace() or before in _OPEN_BEFORE) and (
+            after.isspace() or after in _CLOSE_AFTER
+        )
         if opens and not closes:
             chars[i] = pair[0]
         elif closes and not opens:

@@ -89,7 +89,9 @@ def _shape_blocks(shape: Any) -> list[str]:
         if not text:
             continue
         ppr = paragraph._p.pPr
-        if ppr is not None and (ppr.find(f"{_A}buChar") is not None or ppr.find(f"{_A}buAutoNum") is not None):
+        if ppr is not None and (
+            ppr.find(f"{_A}buChar") is not None or ppr.find(f"{_A}buAutoNum") is not None
+        ):
             text = f"• {text}"
         blocks.append(text)
     return blocks
