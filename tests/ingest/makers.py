@@ -150,6 +150,7 @@ def word_document(path: Path, *, title: str | None = "Word Document") -> Path:
     bulleted list, a table, a tracked insertion and deletion, RTL paragraphs; its title
     property defaults to LibreOffice's placeholder "Word Document"."""
     import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
 
     document = docx.Document()
@@ -157,6 +158,7 @@ def word_document(path: Path, *, title: str | None = "Word Document") -> Path:
         document.core_properties.title = title
     _rtl(document.add_heading(TITLE, level=1))
     first = document.add_paragraph(PARAGRAPHS[0])
+    first.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY  # justified Arabic: LibreOffice stretches it with kashida
     _note_reference(first, "footnote", 1)
     _rtl(first)
     _rtl(document.add_heading("التوصيات", level=2))
@@ -180,12 +182,17 @@ def word_document(path: Path, *, title: str | None = "Word Document") -> Path:
         '<w:t xml:space="preserve">كيب تاون </w:t></w:r></w:ins>'
     ))  # fmt: skip
     tracked._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t>عام 2024.</w:t></w:r>'))
+    _rtl(tracked)
     table = document.add_table(rows=2, cols=2)
+    table.style = "Table Grid"  # ruled, as Word's default table is
+    table._tbl.tblPr.append(parse_xml(f'<w:bidiVisual xmlns:w="{W_NS}"/>'))  # a right-to-left table
     for r, (a, b) in enumerate((("المدينة", "التاريخ"), ("كيب تاون", "2024"))):
         table.rows[r].cells[0].text = a
         table.rows[r].cells[1].text = b
     for text in PARAGRAPHS[2:]:
-        _rtl(document.add_paragraph(text))
+        paragraph = document.add_paragraph(text)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _rtl(paragraph)
     _add_notes_part(document, "footnote", {1: "انظر النص الكامل للإعلان على موقع الشبكة."})
     _add_notes_part(document, "endnote", {1: "حضر الاجتماع ممثلون عن 40 دولة."})
     document.save(str(path))
@@ -271,7 +278,7 @@ def slide_deck(path: Path) -> Path:
     return path
 
 
-def scanned_pdf(path: Path, text_pdf: Path, *, dpi: int = 200) -> Path:
+def scanned_pdf(path: Path, text_pdf: Path, *, dpi: int = 300) -> Path:
     """An image-only PDF (no text layer), as a scanner makes: every page of ``text_pdf``
     rendered to a greyscale image and saved back as a PDF of images with Pillow."""
     import pypdfium2 as pdfium

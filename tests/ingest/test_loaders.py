@@ -385,4 +385,4 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert set(SUPPORTED_SUFFIXES) == {".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
+    assert set(SUPPORTED_SUFFIXES) == {".md", ".txt", ".html", ".htm", ".pdf", ".docx", ".odt", ".pptx"}

@@ -9,6 +9,7 @@ it (or without its Arabic model) such pages are reported with :data:`HOW_TO_ENAB
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 import subprocess
 import tempfile
@@ -78,10 +79,14 @@ def ocr_page(page: Any) -> str:
     return paragraphs(out.stdout)
 
 
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def paragraphs(text: str) -> str:
-    """Tesseract's blocks, one paragraph per block with its lines joined."""
+    """Tesseract's blocks, one paragraph per block with its lines joined (without the
+    direction marks Tesseract puts around Latin words in Arabic lines)."""
     blocks = []
-    for block in text.replace("\f", "").split("\n\n"):
+    for block in _BIDI_CONTROLS.sub("", text).replace("\f", "").split("\n\n"):
         joined = " ".join(block.split())
         if joined:
             blocks.append(joined)

@@ -11,8 +11,10 @@ character by character, with three adjustments:
   Arabic shaping cluster: a letter with its shadda and vowel, a LAM-ALEF ligature, a mirrored
   bracket) are merged into one glyph whose text is that ActualText, which is the logical
   string. Without it the shadda-with-vowel ligature has no Unicode mapping at all.
-* Glyphs without a usable Unicode mapping (NUL, U+FFFD, private-use code points) are dropped
-  and counted, so they never reach the text as junk.
+* Glyphs without a usable Unicode mapping (NUL, U+FFFD, private-use code points) become
+  U+FFFD placeholders and are counted: the layout step turns one that starts a line into a
+  bullet (symbol-font bullets often have no mapping) and drops the others, so they never reach
+  the text as junk.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _UNMAPPED = {0x0000, 0xFFFD, 0xFFFE, 0xFFFF}
+UNMAPPED = 0xFFFD
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Glyph:
     x1: float
     baseline: float  # y of the glyph's origin, from the top of the page
     height: float  # height of its box (the font's ascent to descent for ordinary glyphs)
-    size: float  # font size as pdfium reports it (comparable within a document)
+    size: float  # font size on the page, in points
     actual: bool = False  # the text is the span's /ActualText (already logical, brackets unmirrored)
 
 
@@ -119,6 +122,7 @@ def read_page(page: Any) -> PageGlyphs:
         sizes: dict[int | None, float] = {}
         unmapped = 0
         rect = raw.FS_RECTF()
+        matrix = raw.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         previous: tuple[int, tuple[float, float]] | None = None  # index and origin of the last glyph
         for i, code in enumerate(codes):
@@ -135,7 +139,7 @@ def read_page(page: Any) -> PageGlyphs:
                     continue
                 if _is_unmapped(code):
                     unmapped += 1
-                    continue
+                    code = UNMAPPED  # kept as a placeholder: at the start of a line it is a bullet
             elif span.emitted or not span.text.strip():
                 continue
             # The loose box spans the glyph's advance and the font's ascent to descent: letters of
@@ -144,7 +148,11 @@ def read_page(page: Any) -> PageGlyphs:
             raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
             size = sizes.get(key) if key is not None else None
             if size is None:
-                size = raw.FPDFText_GetFontSize(textpage, i)
+                # pdfium's font size is in text space; times the scale of the character's matrix
+                # it is the size on the page, comparable across producers (Chromium prints at 3/4).
+                raw.FPDFText_GetMatrix(textpage, i, matrix)
+                scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+                size = raw.FPDFText_GetFontSize(textpage, i) * scale
                 if key is not None:
                     sizes[key] = size
             baseline, box_height = height - oy.value, rect.top - rect.bottom

@@ -38,12 +38,20 @@ from assistant.ingest.loaders.bidi import fold_presentation_forms, logical_order
 from assistant.ingest.loaders.pdf_glyphs import Glyph, PageGlyphs
 
 TATWEEL = "\u0640"
+UNMAPPED = "\ufffd"  # a glyph without a Unicode mapping (pdf_glyphs)
 TERMINATORS = ".!?؟…:؛"
 _LIST_MARKER = re.compile(
-    r"^(?:[•▪◦●■□–\-*·‣⁃]|[0-9\u0660-\u0669\u06f0-\u06f9]{1,3}[.)\-]|[(\[][0-9\u0660-\u0669a-zA-Z\u0621-\u064a]{1,3}[)\]]"
+    r"^(?:[•▪◦●■□–\-*·‣⁃]|[0-9\u0660-\u0669\u06f0-\u06f9]{1,3}[.)\-]"
+    r"|[(\[](?:[0-9\u0660-\u0669]{1,3}|[a-zA-Z]|[ivxIVX]{1,4}|[\u0621-\u064a])[)\]]"
     r"|[a-zA-Z\u0621-\u064a][.)\-])(?:\s|$)"
 )
 _DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")
+# What a note reference mark is made of: digits, small Roman numerals (endnotes), asterisks.
+_REFERENCE = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+|[ivx]{1,4}|\*{1,3}|†|‡")
+
+
+def _is_reference(text: str) -> bool:
+    return bool(_REFERENCE.fullmatch(text))
 
 
 def _is_mark(text: str) -> bool:
@@ -115,11 +123,9 @@ class Stats:
 
 
 def page_em(glyphs: list[Glyph]) -> float:
-    """The page's body em in page units, from the boxes of ordinary glyphs (ascent to descent)."""
-    heights = [g.height for g in glyphs if not g.actual and g.height > 0 and not _is_mark(g.text)]
-    if not heights:
-        heights = [g.height * 1.5 for g in glyphs if g.height > 0]
-    return statistics.median(heights) / 1.17 if heights else 10.0
+    """The page's body em in points: the median font size of its letters."""
+    sizes = [g.size for g in glyphs if g.size > 0 and not _is_mark(g.text)]
+    return statistics.median(sizes) if sizes else 10.0
 
 
 def page_rows(page: PageGlyphs) -> tuple[list[Row], Stats]:
@@ -235,7 +241,7 @@ def _merge_superscripts(rows: list[Row], em: float) -> tuple[list[Row], int]:
         text = "".join(g.text for g in row.glyphs)
         if (
             below is not None
-            and _DIGITS.fullmatch(text.replace(" ", ""))
+            and _REFERENCE.fullmatch(text.replace(" ", ""))
             and below.baseline - row.baseline < 0.8 * em
             and row.size < 0.85 * below.size
             and below.x0 - em <= row.x0 <= below.x1 + em
@@ -247,7 +253,7 @@ def _merge_superscripts(rows: list[Row], em: float) -> tuple[list[Row], int]:
         body = row.size
         keep = []
         for g in row.glyphs:
-            if g.text.isdigit() and g.size < 0.8 * body and row.baseline - g.baseline > 0.2 * em:
+            if _is_reference(g.text) and g.size < 0.8 * body and row.baseline - g.baseline > 0.2 * em:
                 dropped += 1
                 continue
             keep.append(g)
@@ -494,8 +500,10 @@ def line_text(glyphs: list[Glyph], em: float, rtl: bool) -> str:
     units = with_spaces(glyphs, em)
     classes = [token_class(u.text) if u.text != " " else "WS" for u in units]
     order, _ = logical_order(classes, rtl)
-    text = "".join(units[i].text for i in order).replace(TATWEEL, "")
-    return fix_brackets(fold_presentation_forms(text).strip())
+    text = "".join(units[i].text for i in order).replace(TATWEEL, "").strip()
+    if text.startswith(UNMAPPED):  # a bullet drawn from a symbol font without a mapping
+        text = "•" + text[1:]
+    return fix_brackets(fold_presentation_forms(text.replace(UNMAPPED, "")).strip())
 
 
 def paragraph_is_rtl(lines: list[Row]) -> bool:
