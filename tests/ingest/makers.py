@@ -288,3 +288,49 @@ def scanned_pdf(path: Path, text_pdf: Path, *, dpi: int = 300) -> Path:
     pdf.close()
     images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return path
+
+
+# --- plain documents from paragraphs (the benchmark's formats) -------------------------------
+
+
+def docx_from_paragraphs(path: Path, paragraphs: list[str], *, justify: bool = True) -> Path:
+    """A Word file with one right-to-left (justified) paragraph per item."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    for text in paragraphs:
+        paragraph = document.add_paragraph(text)
+        if justify:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _rtl(paragraph)
+    document.save(str(path))
+    return path
+
+
+def odt_from_paragraphs(path: Path, paragraphs: list[str]) -> Path:
+    from odf import text
+    from odf.opendocument import OpenDocumentText
+
+    document = OpenDocumentText()
+    for paragraph in paragraphs:
+        document.text.addElement(text.P(text=paragraph))
+    document.save(str(path))
+    return path
+
+
+def pptx_from_paragraphs(path: Path, paragraphs: list[str], per_slide: int = 3) -> Path:
+    """A deck of text slides, ``per_slide`` paragraphs each (no slide titles)."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    for i in range(0, len(paragraphs), per_slide):
+        slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(0.5), Inches(9), Inches(6.5))
+        frame = box.text_frame
+        frame.text = paragraphs[i]
+        for text in paragraphs[i + 1 : i + per_slide]:
+            frame.add_paragraph().text = text
+    deck.save(str(path))
+    return path

@@ -27,7 +27,8 @@ def test_split_pages_and_page_at() -> None:
 
 def test_headings_are_located_and_give_paths() -> None:
     text = "إعلان ميلبورن\n\nمقدمة.\n\nالتوصيات\n\n1. الشباب.\n\nالخاتمة\n\nنص."
-    headings = locate_headings(text, [(1, "إعلان  ميلبورن"), (2, "التوصيات"), (2, "غير موجود"), (2, "الخاتمة")])
+    wanted = [(1, "إعلان  ميلبورن"), (2, "التوصيات"), (2, "غير موجود"), (2, "الخاتمة")]
+    headings = locate_headings(text, wanted)
     assert [(level, h) for _, level, h in headings] == [(1, "إعلان ميلبورن"), (2, "التوصيات"), (2, "الخاتمة")]
     assert heading_path(headings, text.index("1. الشباب")) == ["إعلان ميلبورن", "التوصيات"]
     assert heading_path(headings, text.index("نص.")) == ["إعلان ميلبورن", "الخاتمة"]
