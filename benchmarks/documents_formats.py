@@ -217,9 +217,10 @@ def main() -> None:
         if args.pages:
             t = throughput(embedder, settings, args.pages, tmp)
             print(
-                f"\n{t['pages']}-page Chromium PDF: extraction {t['extract_s']:.1f}s = {t['pages_per_s']:.1f} pages/s; "
-                f"{t['chunks']} chunks + sentences = {t['texts']} texts; raw encoder {t['raw_s']:.1f}s, "
-                f"full ingest {t['ingest_s']:.1f}s; ratio ingest / raw encoding {t['ratio']:.2f} (target >= 0.8)"
+                f"\n{t['pages']}-page Chromium PDF: extraction {t['extract_s']:.1f}s = "
+                f"{t['pages_per_s']:.1f} pages/s; {t['chunks']} chunks + sentences = {t['texts']} texts; "
+                f"raw encoder {t['raw_s']:.1f}s, full ingest {t['ingest_s']:.1f}s; "
+                f"ratio ingest / raw encoding {t['ratio']:.2f} (target >= 0.8)"
             )
 
 

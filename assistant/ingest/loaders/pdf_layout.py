@@ -70,6 +70,13 @@ class Row:
     baseline: float
     em: float
     preset: str | None = None  # the text of a table row, read cell by cell
+    _text: str | None = field(default=None, repr=False)
+
+    def own_text(self) -> str:
+        """The row in logical order with its own direction (cached; for break decisions)."""
+        if self._text is None:
+            self._text = line_text(self.glyphs, self.em, _is_rtl_row(self))
+        return self._text
 
     @property
     def x0(self) -> float:
@@ -469,10 +476,9 @@ def _breaks(a: Row, b: Row, pitch: float, left: float, right: float, em: float) 
         return True
     if abs(a.size - b.size) > 0.12 * max(a.size, b.size):
         return True
-    b_text = line_text(b.glyphs, b.em, _is_rtl_row(b))
-    if _LIST_MARKER.match(b_text):
+    if _LIST_MARKER.match(b.own_text()):
         return True
-    a_text = line_text(a.glyphs, a.em, _is_rtl_row(a)).rstrip()
+    a_text = a.own_text()
     width = right - left
     short = width - (a.x1 - a.x0) > max(0.12 * width, 2 * em)
     if a_text and a_text[-1] in TERMINATORS and short:
