@@ -15,6 +15,7 @@ of any offset (:mod:`assistant.ingest.structure`). A page without a text layer i
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from assistant.ingest.loaders import LoadedText, fail, ocr, page_ranges, short_error, usable_title
 from assistant.ingest.loaders.pdf_glyphs import Glyph, PageGlyphs, read_page
 from assistant.ingest.loaders.pdf_layout import (
+    TATWEEL,
     TERMINATORS,
     Paragraph,
     Row,
@@ -103,8 +105,10 @@ def load_pdf(path: Path) -> LoadedText:
     for columns in sorted({p.stats.columns for p in pages if p.stats.columns > 1}):
         numbers = [i + 1 for i, p in enumerate(pages) if p.stats.columns == columns]
         warnings.append(f"{_pages_label(numbers)}: {columns} columns detected")
-    kashida = sum(p.stats.kashida for p in pages)
-    if kashida:
+    text, headings = _assemble(pages)
+    # kashida glyphs drawn minus the tatweel the text kept (typed, as in «الـ250»)
+    kashida = sum(p.stats.kashida for p in pages) - text.count(TATWEEL)
+    if kashida > 0:
         warnings.append(f"{kashida} kashida (justification) glyphs removed")
     tables = [i + 1 for i, p in enumerate(pages) if p.stats.tables]
     if tables:
@@ -119,7 +123,6 @@ def load_pdf(path: Path) -> LoadedText:
         count = sum(p.unmapped for p in pages)
         warnings.append(f"{_pages_label(unmapped)}: {count} glyphs without a Unicode mapping dropped")
 
-    text, headings = _assemble(pages)
     if not text.replace("\f", "").strip():
         if scanned and not ocr.available():
             fail(path, f"the PDF has no text layer (scanned pages); {ocr.HOW_TO_ENABLE}")
@@ -174,8 +177,10 @@ def _read_head(path: Path, size: int = 1024) -> bytes:
 
 
 def _drop_running_lines(pages: list[_Page]) -> int:
-    """Remove running headers/footers (margin-zone rows repeated on several pages, digits
-    aside) and page numbers; return how many rows were removed."""
+    """Remove running headers and footers and return how many rows were removed: rows in the
+    top or bottom margin zone whose text (digits aside) repeats on several pages, rows there that
+    are only a page number, and rows in small type at the very edge of the page (the header of a
+    one-page document, which cannot repeat)."""
     seen: Counter[str] = Counter()
     for page in pages:
         keys = {row_key(row) for row in page.rows if in_margin_zone(row, page.height)}
@@ -184,9 +189,16 @@ def _drop_running_lines(pages: list[_Page]) -> int:
     repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.4 * with_text and key}
     removed = 0
     for page in pages:
+        if not page.rows:
+            continue
+        body = statistics.median(g.size for row in page.rows for g in row.glyphs)
         kept = []
         for row in page.rows:
-            if in_margin_zone(row, page.height) and (row_key(row) in repeated or is_page_number(row)):
+            if in_margin_zone(row, page.height) and (
+                row_key(row) in repeated
+                or is_page_number(row)
+                or (in_margin_zone(row, page.height, 0.07) and row.size < 0.9 * body and row.preset is None)
+            ):
                 removed += 1
                 continue
             kept.append(row)

@@ -37,6 +37,7 @@ class Glyph:
     height: float  # height of its box (the font's ascent to descent for ordinary glyphs)
     size: float  # font size on the page, in points
     actual: bool = False  # the text is the span's /ActualText (already logical, brackets unmirrored)
+    bold: bool = False
 
 
 @dataclass
@@ -119,10 +120,11 @@ def read_page(page: Any) -> PageGlyphs:
         codes = _codes(raw, textpage, count)
         spans, hidden = _scan_objects(raw, page, height)
         glyphs: list[Glyph] = []
-        sizes: dict[int | None, float] = {}
+        sizes: dict[int | None, tuple[float, bool]] = {}
         unmapped = 0
         rect = raw.FS_RECTF()
         matrix = raw.FS_MATRIX()
+        name = ctypes.create_string_buffer(128)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         previous: tuple[int, tuple[float, float]] | None = None  # index and origin of the last glyph
         for i, code in enumerate(codes):
@@ -146,21 +148,24 @@ def read_page(page: Any) -> PageGlyphs:
             # a word abut, and every glyph of a line has the same vertical band.
             raw.FPDFText_GetLooseCharBox(textpage, i, rect)
             raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
-            size = sizes.get(key) if key is not None else None
-            if size is None:
+            font = sizes.get(key) if key is not None else None
+            if font is None:
                 # pdfium's font size is in text space; times the scale of the character's matrix
                 # it is the size on the page, comparable across producers (Chromium prints at 3/4).
                 raw.FPDFText_GetMatrix(textpage, i, matrix)
                 scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
-                size = raw.FPDFText_GetFontSize(textpage, i) * scale
+                font = (
+                    raw.FPDFText_GetFontSize(textpage, i) * scale,
+                    _is_bold(raw, textpage, i, name),
+                )
                 if key is not None:
-                    sizes[key] = size
+                    sizes[key] = font
+            size, bold = font
             baseline, box_height = height - oy.value, rect.top - rect.bottom
             if span is not None:
                 span.emitted = True
-                glyphs.append(
-                    Glyph(span.text, span.x0, span.x1, span.baseline, box_height, size, actual=True)
-                )
+                x0, x1 = span.x0, span.x1
+                glyphs.append(Glyph(span.text, x0, x1, span.baseline, box_height, size, actual=True, bold=bold))
                 previous = None
             elif previous is not None and previous[0] == i - 1 and previous[1] == (ox.value, oy.value):
                 # One glyph whose Unicode mapping is several characters (a LAM-ALEF ligature):
@@ -174,7 +179,7 @@ def read_page(page: Any) -> PageGlyphs:
                 # LibreOffice draws the kashida that justify an Arabic line as glyphs mapped to
                 # control characters: they are stretching, like tatweel, not text.
                 char = _TATWEEL if code < 0x20 else chr(code)
-                glyphs.append(Glyph(char, rect.left, rect.right, baseline, box_height, size))
+                glyphs.append(Glyph(char, rect.left, rect.right, baseline, box_height, size, bold=bold))
                 previous = (i, (ox.value, oy.value))
         return PageGlyphs(glyphs, width, height, unmapped)
     finally:
@@ -183,6 +188,17 @@ def read_page(page: Any) -> PageGlyphs:
 
 _TATWEEL = "\u0640"
 _ALEFS = "\u0627\u0623\u0625\u0622"
+
+
+def _is_bold(raw: Any, textpage: Any, i: int, name: Any) -> bool:
+    """The character's font is bold: by weight, or by name («…-Bold», «…Black», «…Heavy»), as
+    subset fonts often carry no weight."""
+    if raw.FPDFText_GetFontWeight(textpage, i) >= 600:
+        return True
+    flags = ctypes.c_int()
+    raw.FPDFText_GetFontInfo(textpage, i, name, len(name), ctypes.byref(flags))
+    font = name.value.decode("latin-1", errors="ignore").lower()
+    return any(word in font for word in ("bold", "black", "heavy"))
 
 
 def _joined(text: str, char: str) -> str:

@@ -4,8 +4,8 @@ Works on the positioned glyphs of :mod:`.pdf_glyphs`, whatever program made the 
 
 1. **Rows.** Glyphs are grouped by baseline into rows spanning the page. Arabic marks drawn
    as glyphs of their own are merged into the letter they sit on; superscript digits (footnote
-   references) are dropped; kashida (tatweel) glyphs, which only stretch justified lines, are
-   dropped.
+   references) are dropped; kashida (tatweel between two letters of a word), which only stretch
+   justified lines, leave no character in the text (a typed tatweel, as in «الـ250», stays).
 2. **Columns.** A gutter is a vertical band, at least one em wide, that no more than a fifth of
    the rows cross while many rows have text on both sides of it. Rows that cross a gutter
    (titles, figures, running headers) are read as a whole; the others are split into one line
@@ -39,6 +39,9 @@ from assistant.ingest.loaders.pdf_glyphs import Glyph, PageGlyphs
 
 TATWEEL = "\u0640"
 UNMAPPED = "\ufffd"  # a glyph without a Unicode mapping (pdf_glyphs)
+# Tatweel between two letters of a word (justification); before a digit, a Latin letter or a
+# space it was typed («الـ250») and stays.
+_KASHIDA = re.compile("(?<=[\u0620-\u064a\u064b-\u0652])\u0640+(?=[\u0620-\u064a])")
 TERMINATORS = ".!?؟…:؛"
 _LIST_MARKER = re.compile(
     r"^(?:[•▪◦●■□–\-*·‣⁃]|[0-9\u0660-\u0669\u06f0-\u06f9]{1,3}[.)\-]"
@@ -90,9 +93,15 @@ class Row:
     def size(self) -> float:
         return statistics.median(g.size for g in self.glyphs)
 
+    @property
+    def bold(self) -> bool:
+        """Most of the row's letters are bold (a run-in heading, a label)."""
+        letters = [g for g in self.glyphs if g.text.strip()]
+        return sum(g.bold for g in letters) > 0.8 * len(letters) if letters else False
+
     def visual_text(self) -> str:
         """The row's glyphs left to right with gap spaces: a stable key, not readable Arabic."""
-        return "".join(g.text for g in with_spaces(self.glyphs, self.em)).replace(TATWEEL, "")
+        return _KASHIDA.sub("", "".join(g.text for g in with_spaces(self.glyphs, self.em)))
 
 
 @dataclass
@@ -388,12 +397,20 @@ def _segments(row: Row, em: float) -> list[tuple[float, float]]:
     return out
 
 
-def split_columns(rows: list[Row], gutters: list[tuple[float, float]], rtl: bool) -> list[list[Row]]:
-    """Rows in reading order, grouped into flows: each flow is one column between two
-    full-width rows, or a run of full-width rows."""
+@dataclass
+class Flow:
+    """Rows read one after the other: a column between two full-width rows, or a run of
+    full-width rows (the whole text area when the page has one column)."""
+
+    rows: list[Row]
+    column: bool = False
+
+
+def split_columns(rows: list[Row], gutters: list[tuple[float, float]], rtl: bool) -> list[Flow]:
+    """Rows in reading order, grouped into flows (see :class:`Flow`)."""
     if not gutters:
-        return [rows] if rows else []
-    flows: list[list[Row]] = []
+        return [Flow(rows)] if rows else []
+    flows: list[Flow] = []
     columns: list[list[Row]] = [[] for _ in range(len(gutters) + 1)]
     spanning: list[Row] = []
 
@@ -401,7 +418,7 @@ def split_columns(rows: list[Row], gutters: list[tuple[float, float]], rtl: bool
         order = reversed(columns) if rtl else columns
         for column in order:
             if column:
-                flows.append(list(column))
+                flows.append(Flow(list(column), column=True))
         for column in columns:
             column.clear()
 
@@ -412,7 +429,7 @@ def split_columns(rows: list[Row], gutters: list[tuple[float, float]], rtl: bool
         if crosses:
             flush_columns()
             if not spanning:
-                flows.append(spanning)
+                flows.append(Flow(spanning))
             spanning.append(row)
             continue
         if spanning:
@@ -425,22 +442,27 @@ def split_columns(rows: list[Row], gutters: list[tuple[float, float]], rtl: bool
             if part:
                 columns[index].append(Row(part, row.baseline, row.em))
     flush_columns()
-    return [flow for flow in flows if flow]
+    return [flow for flow in flows if flow.rows]
 
 
 # --- paragraphs ------------------------------------------------------------------------------
 
 
-def paragraphs(flows: list[list[Row]], body_size: float, em: float) -> list[Paragraph]:
-    """Group each flow's lines into paragraphs and give them their logical text."""
+def paragraphs(flows: list[Flow], body_size: float, em: float) -> list[Paragraph]:
+    """Group each flow's lines into paragraphs and give them their logical text. A line is
+    short against its column, or against the page's text area outside columns."""
     out: list[Paragraph] = []
+    page_left = min((r.x0 for f in flows for r in f.rows if r.preset is None), default=0.0)
+    page_right = max((r.x1 for f in flows for r in f.rows if r.preset is None), default=0.0)
     for flow in flows:
-        pitch = _typical_pitch(flow, em)
-        left = min(r.x0 for r in flow)
-        right = max(r.x1 for r in flow)
+        pitch = _typical_pitch(flow.rows, em)
+        if flow.column:
+            left, right = min(r.x0 for r in flow.rows), max(r.x1 for r in flow.rows)
+        else:
+            left, right = page_left, page_right
         current: list[Row] = []
         first = len(out)
-        for row in flow:
+        for row in flow.rows:
             if current and _breaks(current[-1], row, pitch, left, right, em):
                 out.append(Paragraph(current))
                 current = []
@@ -474,7 +496,7 @@ def _breaks(a: Row, b: Row, pitch: float, left: float, right: float, em: float) 
         return True
     if b.baseline - a.baseline > 1.3 * pitch or b.baseline <= a.baseline:
         return True
-    if abs(a.size - b.size) > 0.12 * max(a.size, b.size):
+    if abs(a.size - b.size) > 0.12 * max(a.size, b.size) or a.bold != b.bold:
         return True
     if _LIST_MARKER.match(b.own_text()):
         return True
@@ -506,7 +528,7 @@ def line_text(glyphs: list[Glyph], em: float, rtl: bool) -> str:
     units = with_spaces(glyphs, em)
     classes = [token_class(u.text) if u.text != " " else "WS" for u in units]
     order, _ = logical_order(classes, rtl)
-    text = "".join(units[i].text for i in order).replace(TATWEEL, "").strip()
+    text = _KASHIDA.sub("", "".join(units[i].text for i in order)).strip()
     if text.startswith(UNMAPPED):  # a bullet drawn from a symbol font without a mapping
         text = "•" + text[1:]
     return fix_brackets(fold_presentation_forms(text.replace(UNMAPPED, "")).strip())
@@ -558,6 +580,13 @@ def classify(paras: list[Paragraph], body_size: float) -> None:
         size = para.size
         if size >= 1.15 * body_size and len(para.text) <= 250:
             para.kind = "heading"
+        elif (
+            all(line.bold for line in para.lines)
+            and len(para.text) <= 120
+            and para.text[-1:] not in TERMINATORS
+            and size > 0.88 * body_size
+        ):
+            para.kind = "heading"  # a bold line of body size: a run-in heading
         elif size <= 0.88 * body_size:
             para.kind = "note"
     sizes = sorted({round(p.size, 1) for p in paras if p.kind == "heading"}, reverse=True)
@@ -566,7 +595,7 @@ def classify(paras: list[Paragraph], body_size: float) -> None:
             para.level = sizes.index(round(para.size, 1)) + 1
 
 
-_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»"}
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”"}
 _PAIR_OF = {**{o: (o, c) for o, c in _PAIRS.items()}, **{c: (o, c) for o, c in _PAIRS.items()}}
 _OPEN_BEFORE = "([{«\"'“‘"
 _CLOSE_AFTER = ".,،؛:;!?؟)]}»\"'”’"
@@ -625,5 +654,6 @@ def is_page_number(row: Row) -> bool:
     return bool(_PAGE_NUMBER.match(text))
 
 
-def in_margin_zone(row: Row, height: float) -> bool:
-    return row.baseline < 0.14 * height or row.baseline > 0.86 * height
+def in_margin_zone(row: Row, height: float, share: float = 0.14) -> bool:
+    """The row lies in the top or bottom ``share`` of the page."""
+    return row.baseline < share * height or row.baseline > (1 - share) * height
