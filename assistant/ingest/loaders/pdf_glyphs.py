@@ -164,8 +164,9 @@ def read_page(page: Any) -> PageGlyphs:
             baseline, box_height = height - oy.value, rect.top - rect.bottom
             if span is not None:
                 span.emitted = True
-                x0, x1 = span.x0, span.x1
-                glyphs.append(Glyph(span.text, x0, x1, span.baseline, box_height, size, actual=True, bold=bold))
+                glyph = Glyph(span.text, span.x0, span.x1, span.baseline, box_height, size, actual=True)
+                glyph.bold = bold
+                glyphs.append(glyph)
                 previous = None
             elif previous is not None and previous[0] == i - 1 and previous[1] == (ox.value, oy.value):
                 # One glyph whose Unicode mapping is several characters (a LAM-ALEF ligature):
