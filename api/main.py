@@ -17,7 +17,7 @@ from api.security_headers import SecurityHeaders
 from api.staff import install_staff
 from assistant import __version__
 from assistant.config import Settings, get_settings
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 
 
 def serving_settings(config: Settings) -> Settings:

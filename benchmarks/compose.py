@@ -1,4 +1,4 @@
-"""Choose how the extractive composer picks sentences, on eval/calibration.jsonl (answerable rows).
+"""Choose how the extractive composer picks sentences, on evalsets/calibration.jsonl (answerable rows).
 
 Grid: chunks passed to the composer (K), rank prior β, lexical weight λ, max sentences, margin.
 Prints the share of key facts found in the composed answer for each setting (no refusal here;
@@ -24,7 +24,7 @@ from assistant.answer.extractive import ExtractiveComposer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import key_fact_share  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
 
 KS = (3, 5, 8)
 PRIORS = (0.0, 0.02, 0.05)
@@ -39,7 +39,7 @@ def main() -> None:
     )
     assistant = Assistant(settings)
     assistant.ingest(progress=False)
-    rows = [r for r in load_rows(REPO / "eval" / "calibration.jsonl") if r.answerable]
+    rows = [r for r in load_rows(REPO / "evalsets" / "calibration.jsonl") if r.answerable]
     results = []
     for k in KS:
         prepared = []

@@ -29,7 +29,7 @@ from assistant.embedding import load_embedder  # noqa: E402
 from assistant.ingest.chunking import chunk_text  # noqa: E402
 from assistant.ingest.corpus import LoadFailure, load_corpus  # noqa: E402
 from assistant.ingest.indexer import sentence_records  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
 
 
 def main() -> None:

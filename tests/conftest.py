@@ -67,7 +67,7 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def real_assistant(tmp_path_factory, real_embedder):
     """The real assistant (real model, real Chroma, real SQLite) over documents/."""
-    from assistant.service import Assistant
+    from assistant.chat.service import Assistant
 
     data = tmp_path_factory.mktemp("real-data")
     # one client (127.0.0.1) asks many questions over the session: no rate limits here

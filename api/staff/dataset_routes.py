@@ -17,7 +17,7 @@ from api.staff.security import AdminDep, PageNotFound, UserDep, staff_router
 from assistant.errors import InvalidRequest, NotFound
 from assistant.eval.datasets import DatasetStore
 from assistant.eval.runs import RunStore, settings_snapshot, start_run_in_background
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.store.models import EvalDataset, EvalRowRecord
 
 log = logging.getLogger("api.staff")

@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.answer.base import GenerationFailed
 from assistant.answer.evidence import Evidence, is_quotable
-from assistant.arabic import bm25_tokens
+from assistant.text.arabic import bm25_tokens
 from assistant.embedding import Embedder
 from assistant.ingest.indexer import sentence_records
 from assistant.store.chroma_store import ChromaStore, SentenceRecord

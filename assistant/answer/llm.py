@@ -35,7 +35,7 @@ from assistant.answer.prompts import (
     grounded_prompt,
     rewrite_prompt,
 )
-from assistant.arabic import normalize
+from assistant.text.arabic import normalize
 from assistant.embedding import Embedder
 from assistant.store.chroma_store import ChromaStore
 from assistant.types import Answer, Hit

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 from tqdm import tqdm
 
-from assistant.arabic import split_sentences
+from assistant.text.arabic import split_sentences
 from assistant.embedding import Embedder
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import LoadFailure, document_id, load_corpus

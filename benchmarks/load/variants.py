@@ -52,7 +52,7 @@ def build_assistant(settings, variant: str, cache_dir, embedder=None):
     import torch
 
     from assistant.embedding import load_embedder
-    from assistant.service import Assistant
+    from assistant.chat.service import Assistant
     from benchmarks.load.encoders import CachedEmbedder, MicroBatchEmbedder, int8_embedder
 
     global _default_threads

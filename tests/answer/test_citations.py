@@ -17,7 +17,7 @@ from assistant.answer.citations import (
 )
 from assistant.answer.evidence import Evidence
 from assistant.embedding import HashEmbedder
-from assistant.sentences import split_sentences
+from assistant.text.sentences import split_sentences
 from assistant.store.chroma_store import SentenceRecord
 from assistant.types import Chunk, Hit
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.answer.evidence import is_quotable, support, unknown_term_share
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 
 
 @pytest.fixture

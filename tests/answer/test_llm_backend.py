@@ -20,7 +20,7 @@ from assistant.answer.llm import build_rewrite_chain
 from assistant.answer.prompts import format_passages
 from assistant.config import Settings
 from assistant.errors import InvalidRequest
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.types import Answer, Chunk, Hit
 from tests.conftest import CACHE, DOCUMENTS
 from tests.fakes import Delay, FakeLLMServer, Reply, Status, refused_url

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 
 
 @pytest.fixture

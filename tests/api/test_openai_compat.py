@@ -6,7 +6,7 @@ import openai
 import pytest
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from tests.api.live_server import serve
 
 
@@ -52,7 +52,7 @@ def test_streamed_completion_matches_the_shape(client):
 
 def test_history_in_messages_rewrites_the_follow_up(client, monkeypatch):
     seen = []
-    from assistant import service
+    from assistant.chat import service
 
     original = service.Assistant.standalone
 

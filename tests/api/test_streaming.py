@@ -9,7 +9,7 @@ import pytest
 from httpx_sse import connect_sse
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from tests.api.live_server import serve
 
 
@@ -63,7 +63,7 @@ def test_bad_stream_requests_fail_before_streaming(base_url):
 
 
 def test_errors_mid_stream_arrive_as_an_error_event(base_url, settings, monkeypatch):
-    from assistant import service
+    from assistant.chat import service
 
     def broken(self, question):
         raise RuntimeError("retrieval exploded")

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.eval.datasets import DatasetStore
 from assistant.eval.runs import RunStore
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.conftest import REPO
 
 
 def _file(tmp_path, n_answerable=5, n_unanswerable=2):
-    lines = (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (REPO / "evalsets" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(x) for x in lines]
     chosen = [r for r in rows if r["answerable"]][:n_answerable]
     chosen += [r for r in rows if not r["answerable"]][:n_unanswerable]

@@ -17,7 +17,7 @@ from tests.conftest import REPO
 
 def _rows(answerable: int, unanswerable: int) -> list[dict]:
     rows = [
-        json.loads(x) for x in (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        json.loads(x) for x in (REPO / "evalsets" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     return [r for r in rows if r["answerable"]][:answerable] + [r for r in rows if not r["answerable"]][
         :unanswerable

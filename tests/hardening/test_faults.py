@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.config import Settings
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.store.models import DocumentRecord
 
 ASSISTANT = str(Path(sys.executable).with_name("assistant"))
@@ -140,7 +140,7 @@ def test_kill_9_during_an_evaluation_run_reports_it_interrupted(tmp_path, corpus
         "ASSISTANT_DATA_DIR": str(settings.data_dir),
         "ASSISTANT_EMBEDDING_MODEL": "test:hash",
     }
-    dataset = str(REPO / "eval" / "questions.jsonl")
+    dataset = str(REPO / "evalsets" / "questions.jsonl")
     slow = {**env, "ASSISTANT_EMBEDDING_MODEL": "test:hash-slow"}
     evaluation = subprocess.Popen(
         [ASSISTANT, "eval", "--dataset", dataset], env=slow, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.arabic import split_sentences
+from assistant.text.arabic import split_sentences
 from assistant.ingest.chunking import MODEL_MAX_TOKENS, PASSAGE_PROMPT_TOKENS, chunk_text
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"

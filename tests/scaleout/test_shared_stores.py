@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from api.main import create_app
 from assistant.errors import IndexNotReady, StoreUnavailable
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.store.chroma_store import parse_chroma_url
 from assistant.store.database import database_unavailable, make_engine, make_sessionmaker, sqlite_url
 from assistant.store.index_state import GENERATION_KEY, bump_generation, read_generation

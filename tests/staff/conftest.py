@@ -10,14 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
-from assistant.service import Assistant
+from assistant.staff import accounts
+from assistant.chat.service import Assistant
 from tests.staff.helpers import ADMIN, REVIEWER
 
 
 @pytest.fixture(autouse=True)
 def fast_bcrypt(monkeypatch):
-    monkeypatch.setattr(staff_auth, "BCRYPT_ROUNDS", 4)
+    monkeypatch.setattr(accounts, "BCRYPT_ROUNDS", 4)
 
 
 @pytest.fixture
@@ -26,8 +26,8 @@ def assistant(db_settings, fake_embedder, corpus_copy):
     db_settings.refusal_threshold = 0.0
     a = Assistant(db_settings, embedder=fake_embedder)
     a.ingest(corpus_copy, progress=False)
-    staff_auth.create_user(a.sessions, *ADMIN, role="admin")
-    staff_auth.create_user(a.sessions, *REVIEWER, role="reviewer")
+    accounts.create_user(a.sessions, *ADMIN, role="admin")
+    accounts.create_user(a.sessions, *REVIEWER, role="reviewer")
     return a
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.errors import NotFound
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.store.models import AnswerRecord, Message
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from assistant.eval.datasets import DatasetStore
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.store.models import AnswerRecord, Conversation, FeedbackRecord, Message, utcnow
 from assistant.store.retention import purge_older_than
 

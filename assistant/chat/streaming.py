@@ -16,7 +16,7 @@ from assistant.errors import AssistantError
 from assistant.types import Answer, Citation, StreamEvent
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.chat.service import Assistant
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ import pytest
 
 from api.main import create_app
 from assistant.config import Settings
-from assistant.conversation import KeyTermRewriter, Turn
-from assistant.rewriting import LLMRewriter, build_rewriter
-from assistant.service import Assistant
+from assistant.chat.followups import KeyTermRewriter, Turn
+from assistant.chat.rewriting import LLMRewriter, build_rewriter
+from assistant.chat.service import Assistant
 from tests.api.live_server import serve
 from tests.fakes.openai_server import FakeLLMServer, Reply, Status
 

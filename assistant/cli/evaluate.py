@@ -1,7 +1,7 @@
 """`assistant eval --dataset NAME|FILE [--label L] [--json]`: evaluate a dataset as a stored run.
 
-``--dataset`` is a dataset name in the database, or a JSONL/CSV file (schema in eval/README.md).
-A file is imported into a dataset named after its stem (``questions`` for eval/questions.jsonl).
+``--dataset`` is a dataset name in the database, or a JSONL/CSV file (schema in evalsets/README.md).
+A file is imported into a dataset named after its stem (``questions`` for evalsets/questions.jsonl).
 When a dataset of that name already exists it is reused if it holds exactly the file's rows;
 otherwise the next free or identical ``stem-2``, ``stem-3``, … is used, so an edited file never
 mixes with, or overwrites, the rows earlier runs were scored on.
@@ -97,8 +97,8 @@ def print_report(report: dict[str, Any]) -> None:
 def eval_command(
     dataset: Annotated[
         str,
-        typer.Option("--dataset", help="Dataset name, or a JSONL/CSV question file (eval/README.md)."),
-    ] = "eval/questions.jsonl",
+        typer.Option("--dataset", help="Dataset name, or a JSONL/CSV question file (evalsets/README.md)."),
+    ] = "evalsets/questions.jsonl",
     label: Annotated[str, typer.Option("--label", help="A label for the run.")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:

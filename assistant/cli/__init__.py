@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli_staff import staff_app
+from assistant.cli.staff import staff_app
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError, InvalidRequest
 
@@ -25,7 +25,7 @@ def _settings() -> Settings:
 
 
 def _assistant():
-    from assistant.service import Assistant
+    from assistant.chat.service import Assistant
 
     return Assistant(_settings())
 
@@ -191,7 +191,7 @@ def build_model() -> None:
     typer.echo(str(ensure_model(_settings().cache_dir)))
 
 
-from assistant.cli_eval import eval_command  # noqa: E402  (kept in its own module)
+from assistant.cli.evaluate import eval_command  # noqa: E402  (kept in its own module)
 
 app.command("eval")(eval_command)
 

@@ -14,7 +14,7 @@ from assistant.eval.datasets import DatasetStore
 from tests.conftest import CACHE, REPO
 
 runner = CliRunner()
-QUESTIONS = REPO / "eval" / "questions.jsonl"
+QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_eval_questions_with_the_real_model(real_assistant, monkeypatch):
     monkeypatch.chdir(REPO)
     get_settings.cache_clear()
     try:
-        result = runner.invoke(cli.app, ["eval", "--dataset", "eval/questions.jsonl", "--json"], env=env)
+        result = runner.invoke(cli.app, ["eval", "--dataset", "evalsets/questions.jsonl", "--json"], env=env)
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output

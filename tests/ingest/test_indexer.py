@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 
 
 def make(settings, embedder) -> Assistant:

@@ -51,7 +51,7 @@ def create(
     ] = False,
 ) -> None:
     """Create a staff account. The password (at least 10 characters) is asked for without echo."""
-    from assistant.staff_auth import check_password, check_role, check_username, create_user
+    from assistant.staff.accounts import check_password, check_role, check_username, create_user
 
     try:  # check what can be checked before asking for the password
         check_username(username)
@@ -74,7 +74,7 @@ def set_password_command(
     ] = False,
 ) -> None:
     """Give an account a new password (its open sessions end)."""
-    from assistant.staff_auth import check_password, set_password
+    from assistant.staff.accounts import check_password, set_password
 
     try:
         password = _read_password(password_stdin)
@@ -91,7 +91,7 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
 ) -> None:
     """List staff accounts (username, role, creation date)."""
-    from assistant.staff_auth import list_users
+    from assistant.staff.accounts import list_users
 
     users = list_users(_sessions())
     rows = [

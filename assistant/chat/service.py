@@ -19,20 +19,20 @@ from sqlalchemy import select
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
 from assistant.config import Settings
-from assistant.conversation import QuestionRewriter, Turn
+from assistant.chat.followups import QuestionRewriter, Turn
 from assistant.embedding import Embedder, load_embedder
 from assistant.errors import DiskFull, IndexNotReady, InvalidRequest, NotFound, is_disk_full
 from assistant.ingest.indexer import Indexer, IngestReport
 from assistant.retrieval.hybrid import HybridRetriever, Mode
-from assistant.rewriting import build_rewriter
+from assistant.chat.rewriting import build_rewriter
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.conversations import ConversationStore
 from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
 from assistant.store.feedback import FeedbackStore
 from assistant.store.index_state import bump_generation, read_generation
 from assistant.store.models import DocumentRecord
-from assistant.streaming import stream_answer
-from assistant.text_safety import clean_user_text, is_blank
+from assistant.chat.streaming import stream_answer
+from assistant.text.safety import clean_user_text, is_blank
 from assistant.types import Answer, Hit, Retrieval, StreamEvent
 
 log = logging.getLogger(__name__)
