@@ -27,10 +27,12 @@ sys.path.insert(0, str(REPO))
 
 from assistant.answer.evidence import confidence, score_evidence, unknown_term_share  # noqa: E402
 from assistant.answer.extractive import ExtractiveComposer  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import key_fact_share  # noqa: E402
-from assistant.chat.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 LAMBDAS = (0.0, 0.05, 0.1, 0.2)
 PENALTIES = (0.0, 0.05, 0.08, 0.1, 0.15)
@@ -44,8 +46,9 @@ def main() -> None:
     args = parser.parse_args()
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
     settings = Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache)
-    assistant = Assistant(settings)
-    assistant.ingest(progress=False)
+    stores = Stores.open(settings)
+    ingest(stores, progress=False)
+    assistant = Assistant(settings, stores=stores)
     composer = ExtractiveComposer(max_sentences=settings.answer_max_sentences, margin=settings.answer_margin)
     rows = load_rows(args.dataset)
 

@@ -16,12 +16,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.embedding import load_embedder  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import hit_at, mrr_at  # noqa: E402
 from assistant.eval.runner import evaluate, relevant_chunks  # noqa: E402
-from assistant.chat.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 GRID = ((128, 1), (200, 0), (200, 1), (256, 1), (384, 1))
 
@@ -41,8 +43,9 @@ def main() -> None:
             chunk_max_tokens=max_tokens,
             chunk_overlap_sentences=overlap,
         )
-        assistant = Assistant(settings, embedder=embedder)
-        assistant.ingest(progress=False)
+        stores = Stores.open(settings, embedder)
+        ingest(stores, progress=False)
+        assistant = Assistant(settings, stores=stores)
         dense_mrr = r1 = r5 = mrr = 0.0
         for row in answerable:
             relevant = relevant_chunks(assistant, row)

@@ -21,10 +21,12 @@ sys.path.insert(0, str(REPO))
 
 from assistant.answer.evidence import score_evidence  # noqa: E402
 from assistant.answer.extractive import ExtractiveComposer  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import key_fact_share  # noqa: E402
-from assistant.chat.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 KS = (3, 5, 8)
 PRIORS = (0.0, 0.02, 0.05)
@@ -37,8 +39,9 @@ def main() -> None:
     settings = Settings(
         data_dir=cache / "bench" / "own-data", documents_dir=REPO / "documents", cache_dir=cache
     )
-    assistant = Assistant(settings)
-    assistant.ingest(progress=False)
+    stores = Stores.open(settings)
+    ingest(stores, progress=False)
+    assistant = Assistant(settings, stores=stores)
     rows = [r for r in load_rows(REPO / "evalsets" / "calibration.jsonl") if r.answerable]
     results = []
     for k in KS:

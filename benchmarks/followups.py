@@ -23,12 +23,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistant.config import Settings  # noqa: E402
 from assistant.chat.followups import MAX_CARRIED_TERMS, KeyTermRewriter, Turn, is_followup  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
+from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import EvalRow  # noqa: E402
 from assistant.eval.metrics import hit_at, mrr_at  # noqa: E402
 from assistant.eval.runner import relevant_chunks  # noqa: E402
-from assistant.chat.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 METHODS = ("raw", "concat", "rewrite")
 
@@ -98,8 +100,9 @@ def main() -> None:
     settings = Settings(
         data_dir=cache / "bench" / "followups-data", documents_dir=REPO / "documents", cache_dir=cache
     )
-    assistant = Assistant(settings)
-    assistant.ingest(progress=False)
+    stores = Stores.open(settings)
+    ingest(stores, progress=False)
+    assistant = Assistant(settings, stores=stores)
     cases = load_cases(REPO / "evalsets" / "conversations.jsonl")
     results = run(assistant, cases, args.max_terms)
 

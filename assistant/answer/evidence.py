@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.text.arabic import bm25_tokens
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
+from assistant.text.arabic import bm25_tokens
 from assistant.types import Hit
 
 MIN_ANSWER_WORDS = 4  # fragments shorter than this are never quoted as answers

@@ -7,8 +7,8 @@ import logging
 import time
 from collections.abc import Sequence
 
-from assistant.config import Settings
 from assistant.chat.followups import KeyTermRewriter, QuestionRewriter, Turn, Weights
+from assistant.config import Settings
 
 log = logging.getLogger(__name__)
 

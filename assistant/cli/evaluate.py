@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.cli import common
 from assistant.errors import AssistantError, InvalidRequest, NotFound
 
 TABLE_KEYS = (
@@ -106,12 +107,11 @@ def eval_command(
     token F1, citation precision) and refusals; prints the summary and a by-tag breakdown."""
     from tqdm import tqdm
 
-    from assistant.cli import _assistant, _fail
     from assistant.eval.datasets import DatasetStore
     from assistant.eval.runs import RunStore, settings_snapshot
 
     try:
-        assistant = _assistant()
+        assistant = common.open_assistant()
         assistant.require_index()
         found, how = resolve_dataset(DatasetStore(assistant.sessions), dataset)
         runs = RunStore(assistant.sessions)
@@ -124,7 +124,7 @@ def eval_command(
             raise InvalidRequest(f"The evaluation run failed: {run.error}")
         report = runs.report(run.id)
     except AssistantError as exc:
-        _fail(exc)
+        common.fail(exc)
         return
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

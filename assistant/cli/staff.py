@@ -8,20 +8,12 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli import common
 from assistant.errors import AssistantError
 
 staff_app = typer.Typer(
     no_args_is_help=True, help="Staff accounts (review queue, datasets, evaluation runs)."
 )
-
-
-def _sessions():
-    from assistant.config import get_settings
-    from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
-
-    settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return make_sessionmaker(make_engine(settings.database_url or sqlite_url(settings.data_dir)))
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -32,11 +24,6 @@ def _read_password(password_stdin: bool) -> str:
             raise typer.Exit(code=2)
         return password
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-
-def _fail(exc: AssistantError) -> None:
-    typer.echo(f"error: {exc.message}", err=True)
-    raise typer.Exit(code=2)
 
 
 @staff_app.command("create")
@@ -58,9 +45,9 @@ def create(
         check_role(role)
         password = _read_password(password_stdin)
         check_password(password, username)
-        staff = create_user(_sessions(), username, password, role)
+        staff = create_user(common.open_sessions(), username, password, role)
     except AssistantError as exc:
-        _fail(exc)
+        common.fail(exc)
         return
     typer.echo(f"created {staff.role} '{staff.username}'")
 
@@ -79,9 +66,9 @@ def set_password_command(
     try:
         password = _read_password(password_stdin)
         check_password(password, username)
-        set_password(_sessions(), username, password)
+        set_password(common.open_sessions(), username, password)
     except AssistantError as exc:
-        _fail(exc)
+        common.fail(exc)
         return
     typer.echo(f"password changed for '{username.strip().lower()}'")
 
@@ -93,7 +80,7 @@ def list_command(
     """List staff accounts (username, role, creation date)."""
     from assistant.staff.accounts import list_users
 
-    users = list_users(_sessions())
+    users = list_users(common.open_sessions())
     rows = [
         {
             "username": u.username,

@@ -132,8 +132,8 @@ class TimedTokenizer:
 
 def build_assistant(data_dir: Path, runtime: str = "onnx"):
     from api.main import serving_settings
-    from assistant.config import Settings
     from assistant.chat.service import Assistant
+    from assistant.config import Settings
 
     settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive", encoder_runtime=runtime)
     settings = serving_settings(settings)  # as the server runs it: one encoder thread per request

@@ -323,7 +323,9 @@ def main() -> None:
         data_dir = args.data_dir or Path(tmp) / "data"
         took = ingest(data_dir)
         print(f"ingest: {'reused ' + str(data_dir) if took == 0 else f'{took:.1f} s (assistant ingest)'}")
-        print(f"questions: {len(qs)} (evalsets/questions.jsonl); phases: {clients} clients x {args.seconds:g} s")
+        print(
+            f"questions: {len(qs)} (evalsets/questions.jsonl); phases: {clients} clients x {args.seconds:g} s"
+        )
         servers: list[Server] = []
         try:
             for variant in variants:

@@ -298,9 +298,9 @@ def measure(data_dir: Path, qvec_path: Path, qs: list[str], rounds: int) -> dict
     import logging
 
     logging.disable(logging.INFO)
+    from assistant.chat.service import Assistant
     from assistant.config import Settings
     from assistant.retrieval.lexical import LexicalIndex
-    from assistant.chat.service import Assistant
     from assistant.text.safety import clean_user_text
     from benchmarks.load.profile import StageTimer, instrument
 

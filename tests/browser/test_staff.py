@@ -9,8 +9,8 @@ import uuid
 import httpx
 import pytest
 
-from assistant.staff import accounts
 from assistant.eval.datasets import DatasetStore
+from assistant.staff import accounts
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.server]

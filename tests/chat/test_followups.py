@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.arabic import bm25_tokens
 from assistant.chat.followups import (
     KeyTermRewriter,
     QuestionRewriter,
@@ -12,6 +11,7 @@ from assistant.chat.followups import (
     is_followup,
     rewrite_followup,
 )
+from assistant.text.arabic import bm25_tokens
 
 SUMMIT = "متى عُقدت القمة العالمية الخامسة؟"
 SUPPORTERS = "بدعم سخي من الاتحاد الأوروبي"

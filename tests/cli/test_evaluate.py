@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import assistant.cli as cli
+from assistant.cli import common
 from assistant.config import get_settings
 from assistant.errors import NotFound
 from assistant.eval.datasets import DatasetStore
@@ -19,7 +20,7 @@ QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 
 @pytest.fixture
 def fake_cli(ingested, monkeypatch):
-    monkeypatch.setattr(cli, "_assistant", lambda: ingested)
+    monkeypatch.setattr(common, "open_assistant", lambda: ingested)
     return ingested
 
 

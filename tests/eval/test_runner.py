@@ -11,6 +11,7 @@ from assistant.eval.dataset import load_rows
 from assistant.eval.datasets import DatasetStore
 from assistant.eval.runner import evaluate, relevant_chunks
 from assistant.eval.runs import RunStore, settings_snapshot
+from assistant.store.documents import DocumentStore
 from tests.conftest import REPO
 
 
@@ -48,7 +49,7 @@ def test_relevant_chunks_overlap_the_evidence(ingested, tmp_path):
     assert relevant
     for cid in relevant:
         chunk = ingested.retriever.chunks[cid]
-        text = ingested.document_text(chunk.document_id)
+        text = DocumentStore(ingested.sessions).text(chunk.document_id)
         start = text.find(row.evidence)
         assert chunk.start < start + len(row.evidence) and chunk.end > start
 

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.staff import accounts
 from assistant.chat.service import Assistant
+from assistant.staff import accounts
+from tests.conftest import ingest_into
 from tests.staff.helpers import ADMIN, REVIEWER
 
 
@@ -25,7 +26,7 @@ def assistant(db_settings, fake_embedder, corpus_copy):
     """On SQLite and on PostgreSQL."""
     db_settings.refusal_threshold = 0.0
     a = Assistant(db_settings, embedder=fake_embedder)
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     accounts.create_user(a.sessions, *ADMIN, role="admin")
     accounts.create_user(a.sessions, *REVIEWER, role="reviewer")
     return a

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.staff.security import PUBLIC_PATHS, is_api
-from assistant.staff import accounts
 from assistant.errors import InvalidRequest
+from assistant.staff import accounts
 from assistant.store.models import EvalDataset, FeedbackRecord
 from tests.staff.helpers import ADMIN, QUESTION, REVIEWER, ask, csrf, sign_in
 
