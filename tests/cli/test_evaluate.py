@@ -84,7 +84,7 @@ def test_csv_file_and_errors(fake_cli, tmp_path, unique):
 @pytest.mark.model
 def test_eval_questions_with_the_real_model(real_assistant, monkeypatch):
     """The held-out set through the CLI as a user runs it (real model, ingested data dir)."""
-    env = {"ASSISTANT_DATA_DIR": str(real_assistant.data_dir), "ASSISTANT_CACHE_DIR": str(CACHE)}
+    env = {"ASSISTANT_DATA_DIR": str(real_assistant.settings.data_dir), "ASSISTANT_CACHE_DIR": str(CACHE)}
     monkeypatch.chdir(REPO)
     get_settings.cache_clear()
     try:
