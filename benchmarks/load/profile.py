@@ -98,7 +98,7 @@ class StageTimer:
 
 
 def instrument(assistant, timer: StageTimer) -> None:
-    import assistant.chat.service as service
+    import assistant.chat.pipeline as pipeline
 
     r = assistant.retriever
     model = getattr(assistant.embedder, "_model", None)  # the SentenceTransformer, when there is one
@@ -112,7 +112,7 @@ def instrument(assistant, timer: StageTimer) -> None:
     r.lexical.query_weights = timer.wrap("idf weights", r.lexical.query_weights)
     r.search = timer.wrap("fusion + hits", r.search)
     assistant.store.sentences_of = timer.wrap("evidence: Chroma get", assistant.store.sentences_of)
-    service.score_evidence = timer.wrap("evidence: scoring", service.score_evidence)
+    pipeline.score_evidence = timer.wrap("evidence: scoring", pipeline.score_evidence)
     assistant.generator.generate = timer.wrap("composer", assistant.generator.generate)
     conv = assistant.conversations
     conv.save = timer.wrap("SQL: save", conv.save)
