@@ -59,7 +59,7 @@ test-fast: install
 	$(BIN)/pytest -q -m "not model and not server"
 
 eval: ingest
-	$(BIN)/assistant eval --dataset eval/questions.jsonl
+	$(BIN)/assistant eval --dataset evalsets/questions.jsonl
 
 bench: ingest
 	$(BIN)/python benchmarks/retrieval.py

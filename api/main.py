@@ -16,8 +16,8 @@ from api.routes import chat, documents, feedback, health, openai_compat, search,
 from api.security_headers import SecurityHeaders
 from api.staff import install_staff
 from assistant import __version__
+from assistant.chat.service import Assistant
 from assistant.config import Settings, get_settings
-from assistant.service import Assistant
 
 
 def serving_settings(config: Settings) -> Settings:

@@ -165,7 +165,7 @@ class HashEmbedder(Embedder):
         self.dimension = dimension
 
     def embed_batch(self, texts: Sequence[str], *, kind: str) -> np.ndarray:
-        from assistant.arabic import bm25_tokens
+        from assistant.text.arabic import bm25_tokens
 
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):

@@ -4,7 +4,7 @@ The five seed pages (documents/*.txt, cleaned) are written, paragraph for paragr
 format with the tools staff use: Chromium prints them to PDF (two CSS columns, dir=rtl, running
 header and «صفحة N من M» footer; and single column), LibreOffice exports a justified Word file to
 PDF, python-docx / odfpy / python-pptx write Word, OpenDocument and slide files. Each format's
-corpus keeps the seed file names, so eval/questions.jsonl applies to all. For every format:
+corpus keeps the seed file names, so evalsets/questions.jsonl applies to all. For every format:
 
 * similarity: difflib ratio between the source text and the ingested text of each document,
   characters compared after whitespace normalisation (order included), averaged over documents;
@@ -29,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.embedding import load_embedder  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
@@ -39,7 +40,6 @@ from assistant.ingest.corpus import LoadFailure, load_corpus, load_document  # n
 from assistant.ingest.indexer import sentence_records  # noqa: E402
 from assistant.ingest.loaders import load_file  # noqa: E402
 from assistant.ingest.structure import page_at, place_chunk  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
 from tests.ingest import makers  # noqa: E402
 
 FORMATS = ("txt", "docx", "odt", "pptx", "pdf-chromium-2col", "pdf-chromium-1col", "pdf-libreoffice")
@@ -161,7 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--pages", type=int, default=200, help="size of the throughput PDF (0: skip)")
-    parser.add_argument("--questions", default=str(REPO / "eval" / "questions.jsonl"))
+    parser.add_argument("--questions", default=str(REPO / "evalsets" / "questions.jsonl"))
     args = parser.parse_args()
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
     settings = Settings(cache_dir=cache)

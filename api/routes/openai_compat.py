@@ -20,8 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AssistantDep
 from api.ratelimit import rate_limit
 from api.sse import SSE_HEADERS, frame
+from assistant.chat.streaming import public_citation
 from assistant.errors import InvalidRequest
-from assistant.streaming import public_citation
 from assistant.types import Citation, StreamEvent
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])

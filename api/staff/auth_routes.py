@@ -21,7 +21,7 @@ from api.staff.security import (
     staff_router,
 )
 from api.static_files import static_response
-from assistant.staff_auth import MAX_PASSWORD_CHARS, authenticate, normalise_username
+from assistant.staff.accounts import MAX_PASSWORD_CHARS, authenticate, normalise_username
 
 log = logging.getLogger("api.staff")
 

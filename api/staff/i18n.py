@@ -163,8 +163,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "import": ("استيراد", "Import"),
     "import_hint": (
-        "ملف JSONL أو CSV (الأعمدة في eval/README.md)",
-        "A JSONL or CSV file (columns in eval/README.md)",
+        "ملف JSONL أو CSV (الأعمدة في evalsets/README.md)",
+        "A JSONL or CSV file (columns in evalsets/README.md)",
     ),
     "file": ("الملف", "File"),
     "format": ("الصيغة", "Format"),

@@ -11,11 +11,11 @@ from fastapi.responses import Response
 
 from api.staff.render import flash, redirect, render
 from api.staff.security import UserDep, staff_router
+from assistant.chat.service import Assistant
 from assistant.errors import InvalidRequest
 from assistant.eval.datasets import DatasetStore
-from assistant.review import KINDS, STAFF_REASONS, STATUSES, QueueFilters, ReviewQueue
-from assistant.service import Assistant
-from assistant.staff_auth import usernames
+from assistant.staff.accounts import usernames
+from assistant.staff.review import KINDS, STAFF_REASONS, STATUSES, QueueFilters, ReviewQueue
 
 log = logging.getLogger("api.staff")
 router = staff_router()

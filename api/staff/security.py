@@ -21,7 +21,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from api.origins import own_origin
-from assistant.staff_auth import Staff, get_user
+from assistant.staff.accounts import Staff, get_user
 
 SESSION_COOKIE = "scn_staff"
 SESSION_MAX_AGE = 8 * 60 * 60

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.arabic import bm25_tokens
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
+from assistant.text.arabic import bm25_tokens
 from assistant.types import Hit
 
 MIN_ANSWER_WORDS = 4  # fragments shorter than this are never quoted as answers
@@ -66,7 +66,7 @@ def score_evidence(
     relevance = cosine + lexical_weight · (idf-weighted share of the question's terms in the
     sentence); score = relevance + rank_prior / (1 + rank of the sentence's chunk), so sentences
     of the chunks hybrid retrieval trusts most are preferred. Both weights were chosen on
-    eval/calibration.jsonl (benchmarks/compose.py, docs/evaluation.md)."""
+    evalsets/calibration.jsonl (benchmarks/compose.py, docs/evaluation.md)."""
     if not hits:
         return []
     rank_of = {h.chunk.id: i for i, h in enumerate(hits)}

@@ -1,6 +1,6 @@
 """Dataset rows as files (JSON Lines or CSV) and the validation of row fields.
 
-File columns follow eval/README.md: ``id`` (stored as ``external_id``), ``question``, ``tags``,
+File columns follow evalsets/README.md: ``id`` (stored as ``external_id``), ``question``, ``tags``,
 ``answerable``, ``document_ids`` (stored as ``reference_document_ids``), ``key_facts``,
 ``reference_answer``, ``evidence``, plus ``reference_chunk_ids`` and ``source_answer_id``. The
 stored names ``external_id`` and ``reference_document_ids`` are accepted as aliases.

@@ -6,7 +6,7 @@ Corpus-level values come from ``aggregate``, which returns the Haystack-style
 ``{"score": mean, "individual_scores": [...]}`` (``None`` entries are skipped in the mean).
 
 Token F1 (``token_f1``): SQuAD-style bag-of-tokens F1 between the answer and the reference answer,
-on ``assistant.arabic.bm25_tokens`` — the same analyser BM25 uses: NFKC, diacritics/tatweel removed,
+on ``assistant.text.arabic.bm25_tokens`` — the same analyser BM25 uses: NFKC, diacritics/tatweel removed,
 alef/hamza/ى/ة folded, Arabic and English stopwords dropped, Light10 stem (so «والمدن» matches
 «مدن»). It plays the part of SQuAD's "lowercase, drop articles and punctuation" for Arabic.
 Citation markers ``[n]`` are removed first so their digits do not count as tokens.
@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from statistics import mean
 from typing import Any
 
-from assistant.arabic import bm25_tokens, normalize
+from assistant.text.arabic import bm25_tokens, normalize
 
 OVERLAP_THRESHOLD = 0.5
 _MARKER = re.compile(r"\[\s*[0-9\u0660-\u0669\u06f0-\u06f9][0-9\u0660-\u0669\u06f0-\u06f9,،\s]*\]")

@@ -25,6 +25,7 @@ from typing import Any
 
 from assistant.errors import NotFound
 from assistant.eval import metrics as m
+from assistant.store.documents import DocumentStore
 from assistant.store.models import EvalRowRecord
 
 FaithfulnessJudge = Callable[[str, str, Sequence[str]], float]
@@ -47,12 +48,13 @@ class RowScorer:
     def __init__(self, assistant: Any, faithfulness_judge: FaithfulnessJudge | None = None):
         self.assistant = assistant
         self.judge = faithfulness_judge
+        self.documents = DocumentStore(assistant.sessions)
         self._texts: dict[str, str | None] = {}
 
     def document_text(self, document_id: str) -> str | None:
         if document_id not in self._texts:
             try:
-                self._texts[document_id] = self.assistant.document_text(document_id)
+                self._texts[document_id] = self.documents.text(document_id)
             except NotFound:
                 self._texts[document_id] = None
         return self._texts[document_id]

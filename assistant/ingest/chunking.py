@@ -2,7 +2,7 @@
 
 Rules:
 
-- Chunks are greedy runs of whole sentences (from ``assistant.sentences.split_sentences``) whose text,
+- Chunks are greedy runs of whole sentences (from ``assistant.text.sentences.split_sentences``) whose text,
   ``text[first.start:last.end]`` with its inner whitespace and newlines, counts at most
   ``max_tokens - PASSAGE_PROMPT_TOKENS`` tokens: the ~3 tokens of the "passage: " prompt the embedder
   prepends are reserved so that prompt + chunk stays within ``max_tokens``.
@@ -28,7 +28,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from assistant.sentences import split_sentences
+from assistant.text.sentences import split_sentences
 from assistant.types import Chunk
 
 __all__ = ["chunk_text", "chunk_id", "MODEL_MAX_TOKENS", "PASSAGE_PROMPT_TOKENS"]

@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 from tqdm import tqdm
 
-from assistant.arabic import split_sentences
 from assistant.embedding import Embedder
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
 from assistant.ingest.structure import place_chunk
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.store.models import DocumentRecord, utcnow
+from assistant.text.arabic import split_sentences
 from assistant.types import Chunk, SourceDocument
 
 log = logging.getLogger(__name__)

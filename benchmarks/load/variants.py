@@ -51,8 +51,8 @@ def build_assistant(settings, variant: str, cache_dir, embedder=None):
     variant asks for the default encoder of its runtime."""
     import torch
 
+    from assistant.chat.service import Assistant
     from assistant.embedding import load_embedder
-    from assistant.service import Assistant
     from benchmarks.load.encoders import CachedEmbedder, MicroBatchEmbedder, int8_embedder
 
     global _default_threads

@@ -11,10 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from assistant.chat.service import Assistant
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import load_document
 from assistant.ingest.structure import heading_path, locate_headings, page_at, place_chunk, split_pages
-from assistant.service import Assistant
+from tests.conftest import ingest_into
 from tests.ingest.makers import PARAGRAPHS, TITLE, chromium_pdf, needs_chromium, slide_deck, word_document
 
 
@@ -65,7 +66,7 @@ def corpus(tmp_path: Path) -> Path:
 
 def test_ingest_report_per_file_and_bad_files(settings, fake_embedder, corpus: Path) -> None:
     assistant = Assistant(settings, embedder=fake_embedder)
-    report = assistant.ingest(corpus, progress=False)
+    report = ingest_into(assistant, corpus, progress=False)
     files = {f.file: f for f in report.files}
     assert set(files) == {"summit-slides.pptx", "report.docx", "figures.xlsx", "broken.pdf", "empty.docx"}
     slides = files["summit-slides.pptx"]
@@ -88,7 +89,7 @@ def test_ingest_report_per_file_and_bad_files(settings, fake_embedder, corpus: P
     # a file that becomes unreadable keeps its indexed version; the others are untouched
     before = {c.id for c in assistant.retriever.chunks.values() if c.document_id == "report"}
     (corpus / "report.docx").write_bytes(b"PK\x03\x04 now corrupt")
-    again = assistant.ingest(corpus, progress=False)
+    again = ingest_into(assistant, corpus, progress=False)
     assert "report.docx" in dict(again.failed) and "report" not in again.removed
     assert {c.id for c in assistant.retriever.chunks.values() if c.document_id == "report"} == before
 
@@ -100,7 +101,7 @@ def test_pdf_citations_carry_their_page(settings, fake_embedder, tmp_path: Path)
     unique = [f"{p} وهذه الفقرة رقم {i} من التقرير." for i, p in enumerate(PARAGRAPHS * 6)]
     chromium_pdf(folder / "melbourne.pdf", unique, repeat=1)
     assistant = Assistant(settings.model_copy(update={"documents_dir": folder}), embedder=fake_embedder)
-    report = assistant.ingest(folder, progress=False)
+    report = ingest_into(assistant, folder, progress=False)
     assert report.files[0].pages >= 2 and not report.failed
     doc = load_document(folder / "melbourne.pdf", folder)
     with TestClient(create_app(assistant=assistant)) as client:

@@ -9,14 +9,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from assistant.answer.base import RESET, refusal, split_deltas
+from assistant.chat.pipeline import AnswerPipeline
 from assistant.errors import AssistantError
+from assistant.store.conversations import ConversationStore
 from assistant.types import Answer, Citation, StreamEvent
-
-if TYPE_CHECKING:
-    from assistant.service import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +32,8 @@ def public_citation(c: Citation) -> dict:
 
 
 def stream_answer(
-    assistant: Assistant,
+    pipeline: AnswerPipeline,
+    conversations: ConversationStore,
     question: str,
     conversation_id: str | None,
     history: list[tuple[str, str, str]] | None = None,
@@ -42,16 +41,16 @@ def stream_answer(
     """``history`` given explicitly (OpenAI-style requests carry it) wins over the stored one."""
     try:
         if history is None:
-            history = assistant.conversations.history(conversation_id)
-        standalone = assistant.standalone(question, history)
-        found = assistant.retrieve_evidence(standalone)
+            history = conversations.history(conversation_id)
+        standalone = pipeline.standalone(question, history)
+        found = pipeline.retrieve_evidence(standalone)
         answer: Answer | None = None
-        if found.support < assistant.settings.refusal_threshold:
+        if found.support < pipeline.settings.refusal_threshold:
             answer = refusal(found.support, "weak_evidence")
             for piece in split_deltas(answer.text):
                 yield StreamEvent("delta", {"text": piece})
         else:
-            for item in assistant.generator.stream(standalone, found.hits, found.evidence):
+            for item in pipeline.generator.stream(standalone, found.hits, found.evidence):
                 if item is RESET:
                     yield StreamEvent("reset", {})
                 elif isinstance(item, Answer):
@@ -60,9 +59,9 @@ def stream_answer(
                     yield StreamEvent("delta", {"text": item})
             if answer is None:
                 raise RuntimeError("generator stream ended without an answer")
-            answer = assistant.with_titles(answer)
+            answer = pipeline.with_titles(answer)
             answer.confidence = found.support
-        conversation_id, answer_id = assistant.conversations.save(
+        conversation_id, answer_id = conversations.save(
             conversation_id, question, standalone, answer, found.hits
         )
         yield StreamEvent("citations", {"citations": [public_citation(c) for c in answer.citations]})

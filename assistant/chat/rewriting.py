@@ -1,5 +1,5 @@
 """Choosing the follow-up rewriter: an LLM rewrites when a backend is configured, otherwise (and
-whenever the LLM fails) the offline key-term method of ``assistant.conversation`` does."""
+whenever the LLM fails) the offline key-term method of ``assistant.chat.followups`` does."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import logging
 import time
 from collections.abc import Sequence
 
+from assistant.chat.followups import KeyTermRewriter, QuestionRewriter, Turn, Weights
 from assistant.config import Settings
-from assistant.conversation import KeyTermRewriter, QuestionRewriter, Turn, Weights
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """`assistant eval --dataset NAME|FILE [--label L] [--json]`: evaluate a dataset as a stored run.
 
-``--dataset`` is a dataset name in the database, or a JSONL/CSV file (schema in eval/README.md).
-A file is imported into a dataset named after its stem (``questions`` for eval/questions.jsonl).
+``--dataset`` is a dataset name in the database, or a JSONL/CSV file (schema in evalsets/README.md).
+A file is imported into a dataset named after its stem (``questions`` for evalsets/questions.jsonl).
 When a dataset of that name already exists it is reused if it holds exactly the file's rows;
 otherwise the next free or identical ``stem-2``, ``stem-3``, … is used, so an edited file never
 mixes with, or overwrites, the rows earlier runs were scored on.
@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.cli import common
 from assistant.errors import AssistantError, InvalidRequest, NotFound
 
 TABLE_KEYS = (
@@ -97,8 +98,8 @@ def print_report(report: dict[str, Any]) -> None:
 def eval_command(
     dataset: Annotated[
         str,
-        typer.Option("--dataset", help="Dataset name, or a JSONL/CSV question file (eval/README.md)."),
-    ] = "eval/questions.jsonl",
+        typer.Option("--dataset", help="Dataset name, or a JSONL/CSV question file (evalsets/README.md)."),
+    ] = "evalsets/questions.jsonl",
     label: Annotated[str, typer.Option("--label", help="A label for the run.")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
 ) -> None:
@@ -106,12 +107,11 @@ def eval_command(
     token F1, citation precision) and refusals; prints the summary and a by-tag breakdown."""
     from tqdm import tqdm
 
-    from assistant.cli import _assistant, _fail
     from assistant.eval.datasets import DatasetStore
     from assistant.eval.runs import RunStore, settings_snapshot
 
     try:
-        assistant = _assistant()
+        assistant = common.open_assistant()
         assistant.require_index()
         found, how = resolve_dataset(DatasetStore(assistant.sessions), dataset)
         runs = RunStore(assistant.sessions)
@@ -124,7 +124,7 @@ def eval_command(
             raise InvalidRequest(f"The evaluation run failed: {run.error}")
         report = runs.report(run.id)
     except AssistantError as exc:
-        _fail(exc)
+        common.fail(exc)
         return
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

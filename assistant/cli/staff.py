@@ -8,20 +8,12 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli import common
 from assistant.errors import AssistantError
 
 staff_app = typer.Typer(
     no_args_is_help=True, help="Staff accounts (review queue, datasets, evaluation runs)."
 )
-
-
-def _sessions():
-    from assistant.config import get_settings
-    from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
-
-    settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return make_sessionmaker(make_engine(settings.database_url or sqlite_url(settings.data_dir)))
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -32,11 +24,6 @@ def _read_password(password_stdin: bool) -> str:
             raise typer.Exit(code=2)
         return password
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-
-def _fail(exc: AssistantError) -> None:
-    typer.echo(f"error: {exc.message}", err=True)
-    raise typer.Exit(code=2)
 
 
 @staff_app.command("create")
@@ -51,16 +38,16 @@ def create(
     ] = False,
 ) -> None:
     """Create a staff account. The password (at least 10 characters) is asked for without echo."""
-    from assistant.staff_auth import check_password, check_role, check_username, create_user
+    from assistant.staff.accounts import check_password, check_role, check_username, create_user
 
     try:  # check what can be checked before asking for the password
         check_username(username)
         check_role(role)
         password = _read_password(password_stdin)
         check_password(password, username)
-        staff = create_user(_sessions(), username, password, role)
+        staff = create_user(common.open_sessions(), username, password, role)
     except AssistantError as exc:
-        _fail(exc)
+        common.fail(exc)
         return
     typer.echo(f"created {staff.role} '{staff.username}'")
 
@@ -74,14 +61,14 @@ def set_password_command(
     ] = False,
 ) -> None:
     """Give an account a new password (its open sessions end)."""
-    from assistant.staff_auth import check_password, set_password
+    from assistant.staff.accounts import check_password, set_password
 
     try:
         password = _read_password(password_stdin)
         check_password(password, username)
-        set_password(_sessions(), username, password)
+        set_password(common.open_sessions(), username, password)
     except AssistantError as exc:
-        _fail(exc)
+        common.fail(exc)
         return
     typer.echo(f"password changed for '{username.strip().lower()}'")
 
@@ -91,9 +78,9 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
 ) -> None:
     """List staff accounts (username, role, creation date)."""
-    from assistant.staff_auth import list_users
+    from assistant.staff.accounts import list_users
 
-    users = list_users(_sessions())
+    users = list_users(common.open_sessions())
     rows = [
         {
             "username": u.username,

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.ingest.run import ingest
+from assistant.store.documents import DocumentStore
+from assistant.store.stores import Stores
+from tests.conftest import ingest_into
 
 
 def make(settings, embedder) -> Assistant:
@@ -15,13 +19,13 @@ def make(settings, embedder) -> Assistant:
 
 def test_first_ingest_indexes_every_document(settings, fake_embedder, corpus_copy: Path):
     assistant = make(settings, fake_embedder)
-    report = assistant.ingest(corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False)
     assert sorted(report.added) == sorted(p.stem for p in corpus_copy.glob("*.txt"))
     assert report.failed == []
     assert report.chunks_embedded == report.chunks_total > 0
     assert report.sentences_embedded > report.chunks_embedded
     assert len(assistant.retriever) == report.chunks_total
-    docs = {d["id"]: d for d in assistant.documents()}
+    docs = {d["id"]: d for d in DocumentStore(assistant.sessions).list()}
     assert docs["fifth-global-summit-nlc-2024"]["kind"] == "event_report"
     assert docs["fifth-global-summit-nlc-2024"]["date"] == "2024-12-03"
     assert docs["about-scn"]["date"] is None
@@ -29,17 +33,17 @@ def test_first_ingest_indexes_every_document(settings, fake_embedder, corpus_cop
 
 def test_cleaning_happens_at_ingest(settings, fake_embedder, corpus_copy: Path):
     assistant = make(settings, fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     texts = " ".join(c.text for c in assistant.retriever.chunks.values())
     for boilerplate in ("arrow-circle", "Leave a Reply", "WPML", "دقائق وقت القراءة"):
         assert boilerplate not in texts
 
 
 def test_rerun_on_unchanged_corpus_embeds_nothing(settings, fake_embedder, corpus_copy: Path):
-    make(settings, fake_embedder).ingest(corpus_copy, progress=False)
+    ingest(Stores.open(settings, fake_embedder), corpus_copy, progress=False)
     fake_embedder.texts = 0
     again = make(settings, fake_embedder)  # a new process would start like this
-    report = again.ingest(corpus_copy, progress=False)
+    report = ingest_into(again, corpus_copy, progress=False)
     assert fake_embedder.texts == 0
     assert report.chunks_embedded == 0
     assert len(report.unchanged) == 5 and not report.changed
@@ -47,14 +51,14 @@ def test_rerun_on_unchanged_corpus_embeds_nothing(settings, fake_embedder, corpu
 
 def test_changed_document_is_replaced(settings, fake_embedder, corpus_copy: Path):
     assistant = make(settings, fake_embedder)
-    first = assistant.ingest(corpus_copy, progress=False)
+    first = ingest_into(assistant, corpus_copy, progress=False)
     path = corpus_copy / "about-scn.txt"
     path.write_text(
         path.read_text(encoding="utf-8") + "\n\nفقرة جديدة تماما عن برنامج المنح الصغيرة للمدن.\n",
         encoding="utf-8",
     )
     fake_embedder.texts = 0
-    report = assistant.ingest(corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False)
     assert report.updated == ["about-scn"]
     assert 0 < report.chunks_embedded < first.chunks_embedded  # only the changed tail is re-embedded
     hits = assistant.search("برنامج المنح الصغيرة", k=3, mode="lexical")
@@ -67,9 +71,9 @@ def test_changed_document_is_replaced(settings, fake_embedder, corpus_copy: Path
 
 def test_deleted_document_leaves_every_index(settings, fake_embedder, corpus_copy: Path):
     assistant = make(settings, fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     (corpus_copy / "birmingham-stronger-cities-conference.txt").unlink()
-    report = assistant.ingest(corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False)
     assert report.removed == ["birmingham-stronger-cities-conference"]
     doc = "birmingham-stronger-cities-conference"
     assert assistant.store.chunk_ids_of(doc) == set()
@@ -79,14 +83,14 @@ def test_deleted_document_leaves_every_index(settings, fake_embedder, corpus_cop
         assistant.retriever.chunks[cid].document_id != doc
         for cid, _ in assistant.retriever.lexical.search("بيرمنغهام", 10)
     )
-    assert doc not in {d["id"] for d in assistant.documents()}
+    assert doc not in {d["id"] for d in DocumentStore(assistant.sessions).list()}
 
 
 def test_unreadable_file_is_reported_and_the_rest_goes_on(settings, fake_embedder, corpus_copy: Path):
     (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     (corpus_copy / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe garbage \x00")
     assistant = make(settings, fake_embedder)
-    report = assistant.ingest(corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False)
     failed = dict(report.failed)
     assert set(failed) == {"broken.pdf", "binary.txt"}
     assert all(reason for reason in failed.values())
@@ -95,10 +99,10 @@ def test_unreadable_file_is_reported_and_the_rest_goes_on(settings, fake_embedde
 
 def test_previous_version_kept_when_file_becomes_unreadable(settings, fake_embedder, corpus_copy: Path):
     assistant = make(settings, fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     before = assistant.store.chunk_ids_of("about-scn")
     (corpus_copy / "about-scn.txt").write_bytes(b"\x00\x00\x00binary now")
-    report = assistant.ingest(corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False)
     assert "about-scn.txt" in dict(report.failed)
     assert report.removed == []
     assert assistant.store.chunk_ids_of("about-scn") == before
@@ -106,21 +110,21 @@ def test_previous_version_kept_when_file_becomes_unreadable(settings, fake_embed
 
 def test_metadata_change_updates_catalogue_without_embedding(settings, fake_embedder, corpus_copy: Path):
     assistant = make(settings, fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     sidecar = corpus_copy / "about-scn.meta.yaml"
     sidecar.write_text(
         sidecar.read_text(encoding="utf-8").replace("date: null", "date: 2015-09-29"), encoding="utf-8"
     )
     fake_embedder.texts = 0
-    report = assistant.ingest(corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False)
     assert report.updated == ["about-scn"]
     assert fake_embedder.texts == 0
-    assert {d["id"]: d for d in assistant.documents()}["about-scn"]["date"] == "2015-09-29"
+    assert {d["id"]: d for d in DocumentStore(assistant.sessions).list()}["about-scn"]["date"] == "2015-09-29"
 
 
 def test_chunks_record_exact_offsets(settings, fake_embedder, corpus_copy: Path):
     assistant = make(settings, fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     texts = {}
     from assistant.store.models import DocumentRecord
 
@@ -135,7 +139,7 @@ def test_changing_the_embedding_model_requires_a_rebuild(settings, fake_embedder
     from assistant.embedding import HashEmbedder
     from assistant.errors import IndexNotReady
 
-    make(settings, fake_embedder).ingest(corpus_copy, progress=False)
+    ingest(Stores.open(settings, fake_embedder), corpus_copy, progress=False)
     other = HashEmbedder(dimension=128)
     other.name = "another-model"
     assistant = make(settings, other)
@@ -144,8 +148,8 @@ def test_changing_the_embedding_model_requires_a_rebuild(settings, fake_embedder
     with pytest.raises(IndexNotReady, match="--rebuild"):
         assistant.search("القمة", k=3)
     with pytest.raises(IndexNotReady, match="--rebuild"):
-        assistant.ingest(corpus_copy, progress=False)
-    report = assistant.ingest(corpus_copy, progress=False, rebuild=True)
+        ingest_into(assistant, corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False, rebuild=True)
     assert len(report.added) == 5 and report.chunks_embedded == report.chunks_total
     assert assistant.search("القمة", k=3)
 
@@ -153,7 +157,7 @@ def test_changing_the_embedding_model_requires_a_rebuild(settings, fake_embedder
 def test_serving_process_sees_a_later_ingest(settings, fake_embedder, corpus_copy: Path):
     serving = make(settings, fake_embedder)  # e.g. the API, started before anything was ingested
     assert not serving.ready
-    make(settings, fake_embedder).ingest(corpus_copy, progress=False)  # `assistant ingest` elsewhere
+    ingest(Stores.open(settings, fake_embedder), corpus_copy, progress=False)  # `assistant ingest` elsewhere
     assert serving.search("كيب تاون", k=1)[0].chunk.document_id == "fifth-global-summit-nlc-2024"
 
 
@@ -182,7 +186,7 @@ def test_evidence_sentences_are_fetched_by_id_and_match_the_filter(settings, fak
     from assistant.store.chroma_store import ChromaStore
 
     assistant = make(settings, fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     chunk_ids = [h.chunk.id for h in assistant.search("القمة العالمية الخامسة", k=5)]
     store = assistant.store
     assert all(store._sentence_counts[cid] > 0 for cid in chunk_ids)  # counts recorded at ingest
@@ -201,7 +205,7 @@ def test_evidence_sentences_are_fetched_by_id_and_match_the_filter(settings, fak
 def test_chunks_indexed_without_sentence_counts_are_still_found(settings, fake_embedder, corpus_copy):
     """An index written before counts were stored: the metadata filter stands in."""
     assistant = make(settings, fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     store = assistant.store
     chunk_ids = [h.chunk.id for h in assistant.search("مدينة كيب تاون", k=5)]
     expected = [(r.id, r.text) for r, _ in store.sentences_of(chunk_ids)]

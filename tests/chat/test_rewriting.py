@@ -6,11 +6,14 @@ import httpx
 import pytest
 
 from api.main import create_app
+from assistant.chat.followups import KeyTermRewriter, Turn
+from assistant.chat.rewriting import LLMRewriter, build_rewriter
+from assistant.chat.service import Assistant
 from assistant.config import Settings
-from assistant.conversation import KeyTermRewriter, Turn
-from assistant.rewriting import LLMRewriter, build_rewriter
-from assistant.service import Assistant
+from assistant.ingest.run import ingest
+from assistant.store.stores import Stores
 from tests.api.live_server import serve
+from tests.conftest import ingest_into
 from tests.fakes.openai_server import FakeLLMServer, Reply, Status
 
 HISTORY = [Turn("متى عُقدت القمة العالمية الخامسة؟", "متى عُقدت القمة العالمية الخامسة؟", "في ديسمبر 2024 [1]")]
@@ -58,7 +61,7 @@ def test_conversation_through_the_api_with_an_llm_backend(settings, fake_embedde
     with FakeLLMServer(script) as server:
         config = llm_settings(settings, server.url)
         config.refusal_threshold = 0.0  # the fake embedder's similarities are not calibrated
-        Assistant(config, embedder=fake_embedder).ingest(corpus_copy, progress=False)
+        ingest(Stores.open(config, fake_embedder), corpus_copy, progress=False)
         assistant = Assistant(config, embedder=fake_embedder)
         with serve(create_app(assistant=assistant)) as url, httpx.Client(base_url=url, timeout=30) as client:
             first = client.post("/v1/chat", json={"message": "متى عُقدت القمة العالمية الخامسة؟"}).json()
@@ -95,7 +98,7 @@ def test_weak_evidence_refuses_without_calling_the_llm(settings, fake_embedder, 
         config = llm_settings(settings, server.url)
         config.refusal_threshold = 5.0  # nothing is supported strongly enough
         assistant = Assistant(config, embedder=fake_embedder)
-        assistant.ingest(corpus_copy, progress=False)
+        ingest_into(assistant, corpus_copy, progress=False)
         answer, _, _ = assistant.ask("ما ميزانية الشبكة؟")
         events = list(assistant.stream("ما ميزانية الشبكة؟"))
         assert answer.refused and answer.generator == "extractive" and not answer.citations

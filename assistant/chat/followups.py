@@ -6,7 +6,7 @@ rewritten first. ``QuestionRewriter`` is the interface; an LLM rewriter can impl
 ``KeyTermRewriter`` is the offline method, which needs no model:
 
 1. **Is it a follow-up?** Count the message's *content terms*: its BM25 terms
-   (``assistant.arabic.bm25_tokens``: stopwords removed, light stem) minus a few dialect function
+   (``assistant.text.arabic.bm25_tokens``: stopwords removed, light stem) minus a few dialect function
    words the shared stoplist lacks (قديش, شكون, كام, ديال…) and minus pronoun-carrying particles
    (عندهم, ديالها, تبعه…). Then look for three cues:
 
@@ -53,7 +53,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.arabic import ARABIC_STOPWORDS, bm25_tokens, normalize
+from assistant.text.arabic import ARABIC_STOPWORDS, bm25_tokens, normalize
 
 __all__ = [
     "Turn",

@@ -8,18 +8,19 @@ import pytest
 from typer.testing import CliRunner
 
 import assistant.cli as cli
+from assistant.cli import common
 from assistant.config import get_settings
 from assistant.errors import NotFound
 from assistant.eval.datasets import DatasetStore
 from tests.conftest import CACHE, REPO
 
 runner = CliRunner()
-QUESTIONS = REPO / "eval" / "questions.jsonl"
+QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 
 
 @pytest.fixture
 def fake_cli(ingested, monkeypatch):
-    monkeypatch.setattr(cli, "_assistant", lambda: ingested)
+    monkeypatch.setattr(common, "open_assistant", lambda: ingested)
     return ingested
 
 
@@ -83,11 +84,11 @@ def test_csv_file_and_errors(fake_cli, tmp_path, unique):
 @pytest.mark.model
 def test_eval_questions_with_the_real_model(real_assistant, monkeypatch):
     """The held-out set through the CLI as a user runs it (real model, ingested data dir)."""
-    env = {"ASSISTANT_DATA_DIR": str(real_assistant.data_dir), "ASSISTANT_CACHE_DIR": str(CACHE)}
+    env = {"ASSISTANT_DATA_DIR": str(real_assistant.settings.data_dir), "ASSISTANT_CACHE_DIR": str(CACHE)}
     monkeypatch.chdir(REPO)
     get_settings.cache_clear()
     try:
-        result = runner.invoke(cli.app, ["eval", "--dataset", "eval/questions.jsonl", "--json"], env=env)
+        result = runner.invoke(cli.app, ["eval", "--dataset", "evalsets/questions.jsonl", "--json"], env=env)
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output

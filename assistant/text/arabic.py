@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from assistant.sentences import split_sentences
+from assistant.text.sentences import split_sentences
 
 __all__ = [
     "normalize",

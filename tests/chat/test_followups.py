@@ -1,17 +1,17 @@
-"""Follow-up rewriting (assistant/conversation.py): unit tests with a fake idf, one with the real model."""
+"""Follow-up rewriting (assistant/chat/followups.py): unit tests with a fake idf, one with the real model."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.arabic import bm25_tokens
-from assistant.conversation import (
+from assistant.chat.followups import (
     KeyTermRewriter,
     QuestionRewriter,
     Turn,
     is_followup,
     rewrite_followup,
 )
+from assistant.text.arabic import bm25_tokens
 
 SUMMIT = "متى عُقدت القمة العالمية الخامسة؟"
 SUPPORTERS = "بدعم سخي من الاتحاد الأوروبي"

