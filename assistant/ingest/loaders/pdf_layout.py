@@ -119,15 +119,6 @@ class Paragraph:
 
 
 @dataclass
-class PageLayout:
-    paragraphs: list[Paragraph]
-    columns: int = 1
-    kashida: int = 0
-    superscripts: int = 0
-    rtl: bool = False
-
-
-@dataclass
 class Stats:
     """What the layout step did on a page, for the ingest report."""
 
@@ -135,7 +126,6 @@ class Stats:
     kashida: int = 0
     superscripts: int = 0
     tables: int = 0
-    rows: list[Row] = field(default_factory=list)
 
 
 def page_em(glyphs: list[Glyph]) -> float:
@@ -159,7 +149,6 @@ def page_rows(page: PageGlyphs) -> tuple[list[Row], Stats]:
     rows, stats.superscripts = _merge_superscripts(rows, em)
     for row in rows:
         row.glyphs = _attach_marks(row.glyphs, em)
-    stats.rows = rows
     return rows, stats
 
 
