@@ -99,6 +99,8 @@ class Retrieval:
     hits: list[Hit]
     evidence: list  # list[assistant.answer.evidence.Evidence]
     support: float
+    decline: str | None = None  # why the evidence cannot answer ("weak_evidence", "not_answered") or None
+    answerability: float | None = None  # the reader's best answerability (reader on)
 
 
 @dataclass

@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from assistant.answer.base import Generator
 from assistant.chat.followups import QuestionRewriter
 from assistant.chat.pipeline import AnswerPipeline, History
+from assistant.chat.reader_setup import build_reader
 from assistant.chat.rewriting import build_rewriter
 from assistant.chat.streaming import stream_answer
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexNotReady, InvalidRequest
 from assistant.retrieval.hybrid import HybridRetriever, Mode
+from assistant.safety import assess
 from assistant.store.conversations import ConversationStore
 from assistant.store.feedback import FeedbackStore
 from assistant.store.index_state import read_generation
@@ -55,6 +57,7 @@ class Assistant:
             candidate_k=settings.candidate_k,
             method=settings.fusion_method,
         )
+        reader = build_reader(settings, self.stores)
         if generator is None:
             from assistant.answer.backends import build_generator
 
@@ -63,6 +66,7 @@ class Assistant:
                 store=self.store,
                 embedder=self.embedder,
                 title_of=lambda doc_id: self.retriever.titles.get(doc_id, ""),
+                answer_first=reader is not None,
             )
         self.conversations = ConversationStore(self.sessions)
         self.feedback = FeedbackStore(self.sessions)
@@ -72,6 +76,8 @@ class Assistant:
             self.retriever,
             generator,
             rewriter or build_rewriter(settings, self.retriever.lexical_weights),
+            reader=reader,
+            guard=assess,
         )
         self._generation = self._read_generation()
 
