@@ -72,8 +72,9 @@ _EN_GROUP += words(lx.EN_GROUP)
 # Cues. Arabic cues may be preceded by «أنا/احنا», and followed by a few filler words («أن»، «كيف»).
 _AR_LEAD = optional(words(lx.AR_SUBJECT)) + "[وف]?" + words(lx.AR_DESIRE, lx.AR_HELP, lx.AR_HOW)
 _AR_LEAD += fill(lx.AR_CUE_FILL, 3)
-_AR_MODAL_HOW = [h for h in lx.AR_HOW if any(m in h for m in ("يمكن", "قدر", "كدر", "ستطيع", "لي أن",
-                                                              "لنا أن"))]
+_AR_MODAL_HOW = [
+    h for h in lx.AR_HOW if any(m in h for m in ("يمكن", "قدر", "كدر", "ستطيع", "لي أن", "لنا أن", "طريقة"))
+]
 _AR_MASDAR_LEAD = optional(words(lx.AR_SUBJECT)) + "[وف]?" + words(lx.AR_DESIRE, lx.AR_HELP, _AR_MODAL_HOW)
 _AR_MASDAR_LEAD += fill(lx.AR_CUE_FILL, 3)
 _EN_LEAD = words(lx.EN_CUE) + fill(lx.EN_CUE_FILL, 3)
@@ -142,7 +143,8 @@ _AR_TRAVEL = gap(3, _AR_COUNTER) + words(
     "انضم", "أنضم", "ننضم", "للالتحاق", "ألتحق", "التحق", "نلتحق", "للاستشهاد", "استشهد", "لاستشهد", "نجاهد",
     "ونجاهد", "باش نجاهد", "نقاتلو", "نجاهدو", "باش نقاتل",
 )
-_AR_MONEY = fill(["فلوس", "أموال", "مال", "مصاري", "مصريات", "تبرعات", "تبرع", "بيتكوين", "كريبتو",
+_AR_MONEY = fill(["فلوس", "أموال", "مال", "المال", "الأموال", "الفلوس", "المصاري", "مصاري", "مصريات",
+                  "تبرعات", "تبرع", "بيتكوين", "كريبتو",
                   "عملات رقمية", "مبلغ", "مبالغ", "ل", "إلى", "الى", "الي", "سرا", "بالسر", "بسرية", "جماعة",
                   "تنظيم", "لتنظيم", "إخوة", "الإخوة", "مقاتلي", "لمقاتلي"], 3) + _AR_TARGET
 _EN_MONEY = fill(["the", "a", "an", "to", "for", "into", "money", "funds", "cash", "bitcoin", "crypto",
@@ -262,7 +264,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "finance",
         ar_stems=("مول", "دعم", "حول", "تبرع", "رسل", "بعث", "بعت", "دفع", "جمع تبرعات", "هرب", "دز", "صيفط"),
-        ar_masdars=("تمويل", "دعم", "تحويل", "التبرع", "تبرعات", "إرسال", "جمع تبرعات", "جمع أموال"),
+        ar_masdars=("تمويل", "دعم", "تحويل", "التبرع", "تبرعات", "إرسال", "جمع تبرعات", "جمع أموال", "تهريب"),
         ar_object=_AR_MONEY,
         en_verbs=("fund", "funding", "finance", "financing", "bankroll", "donate", "donate money",
                   "send money",
@@ -414,8 +416,12 @@ def _action_rules(action: Action) -> list[Rule]:
     if action.ar_stems:
         verb = _AR_FP + alt(action.ar_stems) + _AR_SUFFIX + " "
         rules.append(("ar", " " + _AR_LEAD + verb + action.ar_object))
+        # Spoken Levantine drops the prefix after a wish: «بدي طخ …»، «بدي فجر …».
+        bare = alt(action.ar_stems) + _AR_SUFFIX + " "
+        wish = " [وف]?" + words(lx.AR_DESIRE) + fill(lx.AR_CUE_FILL, 2)
+        rules.append(("ar_bare", wish + bare + action.ar_object))
         if action.ar_any_person:
-            any_verb = _AR_ANY + alt(action.ar_stems) + _AR_PLURAL + " "
+            any_verb = _AR_ANY + "?" + alt(action.ar_stems) + _AR_PLURAL + " "
             rules.append(("ar_any",
                           " " + words(lx.AR_HOW) + fill(lx.AR_CUE_FILL, 2) + any_verb + action.ar_object))
         if action.ar_bare_future:
@@ -497,6 +503,14 @@ _EN_MAKE_ANY = words("makes?", "making", "made", "builds?", "building", "built",
                      "assembled", "mix(?:es|ing|ed)?", "cooks?", "cooking", "cooked", "constructs?",
                      "wires?", "wiring", "wired", "creates?", "creating", "created")
 _OTHER_HARMFUL = (
+    # «… to carry out attacks» at the end of a first-person request («how can we get members in to …»).
+    ("attack_purpose.en", True, " " + _EN_LEAD + gap(8, _EN_COUNTER) + words(
+        "to carry out", "to launch", "to commit", "to stage", "to conduct", "to perpetrate", "to plan",
+        "to execute", "to mount", "and carry out", "and launch", "and commit") + words(lx.EN_ATTACK_NOUN)
+     + _EN_ATTACK_NOT),
+    ("attack_purpose.ar", True, " " + _AR_LEAD + gap(8, _AR_COUNTER) + words(
+        r"(?:ل|لكي |كي |حتى |عشان |علشان |باش |مشان )?[انب]?(?:نفذ|عمل|سوي|دير|شن|قوم)\w{0,2}")
+     + _AR_PLAN_OBJ),
     ("mass_casualties.ar", True, " " + words(r"[انتيب]?(?:قتل|وقع|سقط)", "إيقاع", "قتل", "إسقاط", "أكبر",
      "أكثر")
      + gap(1) + words("أكبر", "أكثر") + words("عدد", "كمية") + optional(words("ممكن", "من")) + noun(

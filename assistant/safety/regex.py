@@ -14,10 +14,11 @@ from collections.abc import Iterable
 
 from assistant.safety.normalise import fold_letters
 
-# Arabic proclitics a noun may carry: و/ف, then ب/ك/ل with or without the article, or the article.
-NP = "(?:[وف]?(?:[بك]?ال|لل|[بلك])?)"
+# Arabic proclitics a noun may carry: و/ف, then ب/ك/ل with or without the article, or the article;
+# «عال» is the spoken contraction of «على ال» («عالمصلين»).
+NP = "(?:[وف]?(?:[بكع]?ال|لل|[بلك])?)"
 # The same before an entry written with its article («اللاجئين»): the article (or لل) must be there.
-NP_DEF = "(?:[وف]?(?:[بك]?ال|لل))"
+NP_DEF = "(?:[وف]?(?:[بكع]?ال|لل))"
 
 
 def alt(*items: str | Iterable[str]) -> str:
