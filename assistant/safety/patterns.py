@@ -107,7 +107,8 @@ _AR_TRIVIAL = "(?!" + NP + alt(r"طاق\w*", r"مواهب\w*", r"إبداع\w*",
                               "الحكم", "بالقرار", "بالحكم", "على", "الطموح", "الأمل", "الحماس", "التطرف",
                               "الكراهية", "الإرهاب", "العنصرية", "الفقر", "الفساد", "الجهل", "الطائفية",
                               "الفتنة", "التعصب", "الفكر", "الأفكار", "الحشرات", "حشرات", "البعوض", "الفئران",
-                              "الخوف", "اليأس", "الإحباط", "الصمت", "الحواجز", "الجليد") + " )"
+                              "الخوف", "اليأس", "الإحباط", "الصمت", "الحواجز", "الجليد", "جديد", "جديدا",
+                              "الحرية", "يوم", "أفضل", "مشرق", "مشرقا", "للمدينة", "لمدينتنا") + " )"
 _EN_TRIVIAL = "(?!" + alt(
     "time", "it", "two birds", "off the", "the idea", r"the rumou?r", "the myth", "the narrative",
     "the story",
@@ -256,10 +257,12 @@ ACTIONS: tuple[Action, ...] = (
         ar_stems=("سافر", "روح", "هاجر", "طلع", "هرب", "نزل", "مشي", "مشى", "رحل"),
         ar_masdars=("السفر", "الهجرة", "الذهاب"),
         ar_object=_AR_TRAVEL,
-        en_verbs=("travel", "go", "get", "move", "emigrate", "make hijrah", "make hijra", "fly", "migrate"),
-        en_object=gap(4, _EN_COUNTER) + words(
-            r"(?:to|and|as a|for) (?:fight|join|wage jihad|do jihad|jihad|the caliphate|become a (?:martyr|"
-            r"mujahid|jihadi|fighter)|foreign fighter|fighter|martyrdom)"),
+        en_verbs=("travel", "go", "move", "emigrate", "make hijrah", "make hijra", "fly", "migrate"),
+        en_object=gap(4, _EN_COUNTER) + "(?:" + words(
+            r"(?:to|and) fight (?:for|with|alongside|in|there)", r"(?:to|and) (?:wage|do) jihad", "for jihad",
+            r"(?:to|for) the caliphate", r"to become a (?:martyr|mujahid|jihadi|fighter)",
+            "as a foreign fighter",
+            "for martyrdom", "to die as a martyr") + "|" + words("to join", "and join") + _EN_TARGET + ")",
     ),
     Action(
         "finance",
@@ -375,7 +378,7 @@ ACTIONS: tuple[Action, ...] = (
         "evade_detection",
         ar_stems=("تجنب", "تفادي", "تجاوز"),
         ar_masdars=("تجنب", "تفادي", "تجاوز"),
-        ar_object=optional(words("من")) + _AR_AUTHORITY,
+        ar_object=optional(words("من")) + noun(lx.AR_SURVEILLANCE),
         en_verbs=(r"avoid (?:detection|being detected|being flagged|getting flagged|being caught|"
                   r"getting caught|"
                   r"arrest|being arrested|being tracked|surveillance|being monitored|being watched)",),
@@ -457,19 +460,18 @@ _AR_WRITE += words(lx.AR_DESIRE, lx.AR_HELP) + fill(["أن", "ان", "انو", "
     r"إعداد", r"صياغة") + ")" + fill(["لي", "لنا", "واحد", "وحدة", "شي", "شوية", "بعض"], 2)
 _AR_CONTENT = noun(lx.AR_CONTENT)
 _AR_CONTENT_GAP = NP + alt(lx.AR_COUNTER, lx.AR_ABOUT)
+# After the content word: a hostile adjective right away, «لداعش» at most one word on, or within eight
+# words (none of them preventive or «عن/حول»): a hostile clause, a hostile verb and a group, a group and a
+# dehumanising predicate, or a recruiting verb and a group.
 _AR_HOSTILE = "(?:" + fill(lx.AR_CONTENT_ADJ, 2) + words(lx.AR_HOSTILE_ADJ) + "|"
-_AR_HOSTILE += gap(8, _AR_CONTENT_GAP) + words(lx.AR_HOSTILE_CLAUSE) + "|"
-_AR_HOSTILE += gap(8, _AR_CONTENT_GAP) + words(lx.AR_HOSTILE_TO_GROUP) + _AR_GROUP + "|"
-_AR_HOSTILE += gap(8, _AR_CONTENT_GAP) + _AR_GROUP + words(lx.AR_DEHUMANISING) + "|"
 _AR_HOSTILE += gap(1, _AR_CONTENT_GAP) + _AR_TARGET + "|"  # «دعاية لداعش»
-_AR_HOSTILE += gap(8, _AR_CONTENT_GAP) + words(r"لتجنيد", r"[يت]جند\w{0,2}",
-                                               r"[يت]دعو (?:للانضمام|إلى الانضمام)",
-                                               r"[يت]قنع\w{0,2}", r"[يت]شجع\w{0,2} على الانضمام")
-_AR_HOSTILE += gap(4, _AR_COUNTER) + _AR_TARGET + ")"
-_AR_GLORIFY = "(?:" + gap(8, _AR_CONTENT_GAP) + words(lx.AR_GLORIFY) + gap(2, _AR_CONTENT_GAP)
+_AR_HOSTILE += gap(8, _AR_CONTENT_GAP) + "(?:" + words(lx.AR_HOSTILE_CLAUSE) + "|"
+_AR_HOSTILE += words(lx.AR_HOSTILE_TO_GROUP) + _AR_GROUP + "|" + _AR_GROUP + words(lx.AR_DEHUMANISING) + "|"
+_AR_HOSTILE += words(r"لتجنيد", r"[يت]جند\w{0,2}", r"[يت]دعو (?:للانضمام|إلى الانضمام)", r"[يت]قنع\w{0,2}",
+                     r"[يت]شجع\w{0,2} على الانضمام") + gap(4, _AR_COUNTER) + _AR_TARGET + "))"
+_AR_GLORIFY = gap(8, _AR_CONTENT_GAP) + "(?:" + words(lx.AR_GLORIFY) + gap(2, _AR_CONTENT_GAP)
 _AR_GLORIFY += noun(lx.AR_ATTACKER, lx.AR_ATTACK_EVENT) + "|"
-_AR_GLORIFY += gap(8, _AR_CONTENT_GAP) + noun(lx.AR_ATTACKER) + gap(4, _AR_CONTENT_GAP)
-_AR_GLORIFY += noun(lx.AR_HERO) + ")"
+_AR_GLORIFY += noun(lx.AR_ATTACKER) + gap(4, _AR_CONTENT_GAP) + noun(lx.AR_HERO) + ")"
 
 _EN_PRE = alt(lx.EN_COUNTER, ["on", "of", "regarding", "concerning", "for", "to", "how", "why", "what",
                               "analysing", "analyzing", "analysis", "examples?", "summary", "definition",
@@ -504,11 +506,12 @@ _EN_MAKE_ANY = words("makes?", "making", "made", "builds?", "building", "built",
                      "wires?", "wiring", "wired", "creates?", "creating", "created")
 _OTHER_HARMFUL = (
     # «… to carry out attacks» at the end of a first-person request («how can we get members in to …»).
-    ("attack_purpose.en", True, " " + _EN_LEAD + gap(8, _EN_COUNTER) + words(
+    ("attack_purpose.en", True, " " + words(lx.EN_CUE) + gap(8, _EN_COUNTER) + words(
         "to carry out", "to launch", "to commit", "to stage", "to conduct", "to perpetrate", "to plan",
         "to execute", "to mount", "and carry out", "and launch", "and commit") + words(lx.EN_ATTACK_NOUN)
      + _EN_ATTACK_NOT),
-    ("attack_purpose.ar", True, " " + _AR_LEAD + gap(8, _AR_COUNTER) + words(
+    ("attack_purpose.ar", True, " " + words(lx.AR_DESIRE, lx.AR_HELP, lx.AR_HOW) + gap(6)
+     + words(
         r"(?:ل|لكي |كي |حتى |عشان |علشان |باش |مشان )?[انب]?(?:نفذ|عمل|سوي|دير|شن|قوم)\w{0,2}")
      + _AR_PLAN_OBJ),
     ("mass_casualties.ar", True, " " + words(r"[انتيب]?(?:قتل|وقع|سقط)", "إيقاع", "قتل", "إسقاط", "أكبر",

@@ -105,8 +105,9 @@ def test_shipped_documents_are_never_declined():
 
 
 def test_long_inputs_finish_quickly():
-    """No pattern backtracks catastrophically: 10k-character inputs, built to stress the cues and gaps,
-    each finish well within a second (typically 20-40 ms) in a child process with a hard timeout."""
+    """No pattern backtracks catastrophically: 10k-character inputs built to stress the cues and gaps each
+    finish in well under two seconds (typically 20-60 ms on an idle machine; the bound is loose because the
+    machine may be busy), in a child process with a hard timeout."""
     code = textwrap.dedent(
         """
         import time
@@ -129,5 +130,5 @@ def test_long_inputs_finish_quickly():
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
     )
     worst, last = done.stdout.split()
-    assert float(worst) < 1.0
+    assert float(worst) < 2.0
     assert last == "injection"  # the request at the end of a long input is still found
