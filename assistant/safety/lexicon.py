@@ -46,7 +46,11 @@ AR_HOW = [
     "ما أفضل طريقة", "أفضل طريقة", "احسن طريقة", "شو احسن طريقة", "ايش احسن طريقة",
     "وش افضل طريقة", "شنو احسن طريقة", "ايه احسن طريقة", "علمني كيف", "قلي كيف", "قولي ازاي",
     "هل أستطيع", "هل يمكنني", "هل يمكنني أن", "ممكن", "وين", "فين", "من وين", "منين", "من فين",
+    # purpose: «… عشان أنضم»، «لحتى فوت عالتنظيم»
+    "لحتى", "حتى", "عشان", "علشان", "باش", "مشان", "لكي", "كي",
 ]
+# Purpose particles, after which spoken Arabic may drop the verb prefix («لحتى فوت …»).
+AR_PURPOSE = ["لحتى", "عشان", "علشان", "باش", "مشان"]  # dialects only: MSA «حتى قتل» is "until … was killed"
 # Impersonal requests for instructions: «طريقة صنع …»، «خطوات تنفيذ …».
 AR_INSTRUCTIONS = [
     "طريقة", "طرق", "الطريقة", "كيفية", "خطوات", "وصفة", "مكونات", "شرح", "دليل", "تعليمات",
@@ -58,7 +62,7 @@ EN_CUE = [
     r"how (?:do|can|could|should|would|might|shall|will|must|did) (?:i|we)",
     r"how (?:do|can|could|would|should|does|might) (?:you|one|someone|somebody|a person|anyone)",
     r"how (?:would|could) (?:i|we|you|one|someone) (?:go about|start)",
-    r"how to", r"how (?:i|we) (?:can|could|should|would|might)",
+    r"how (?:to|2)", r"how (?:i|we) (?:can|could|should|would|might)",
     r"(?:what is|whats|what are|tell me|give me|show me)(?: the| a)? (?:best|easiest|quickest|fastest|"
     r"safest|simplest|most effective|cheapest|surest) (?:way|ways|method|methods)(?: for me| for us)? to",
     r"(?:the |a )?(?:best |easiest |quickest |fastest |safest |simplest |most effective )?"
@@ -104,7 +108,7 @@ AR_EXTREMIST_TARGET = [
     r" (?:إرهابي|إرهابية|متطرف|متطرفة|جهادي|جهادية|مسلح|مسلحة|تكفيري|تكفيرية|نازي|نازية|متشدد|متشددة)",
     r"(?:بال|لل)(?:فكر|منهج) (?:المتطرف|الجهادي|التكفيري|الداعشي)", "بالانضمام", "للانضمام", "للتنظيم",
     "بالتنظيم",
-    "مع التنظيم",
+    "مع التنظيم", "التنظيم",
     "يقاتل", "يقاتلوا", "يقاتلون", "للقتال", "يجاهد", "يجاهدوا", "يفجر", "يفجروا", "ينفذ عمليات",
 ]
 EN_EXTREMIST_TARGET = [
@@ -317,6 +321,7 @@ AR_HOSTILE_CLAUSE = [
     r"شيطنة", r"[يت]حقر\w{0,2}", r"[يت]طالب ب(?:قتل|طرد|إبادة|ذبح|حرق)\w*",
     r"[يت]شجع على (?:القتل|العنف|الجهاد|الهجوم)", r"[يت]برر (?:القتل|العنف|الهجوم|التفجير|الإرهاب)",
     r"كراهية ضد", r"كره ضد", r"حقد ضد",
+    r"[يت]حث\w{0,2} (?:\w+ ){0,2}على (?:ال)?(?:قتال|جهاد|عنف|قتل|انضمام|هجوم|ذبح|تفجير)\w*",
 ]
 # Clauses that need a group right after them («يسخر من اللاجئين»، «يهين المسلمين»).
 AR_HOSTILE_TO_GROUP = [
@@ -380,6 +385,9 @@ EN_HOSTILE_CLAUSE = [
     r"to make (?:people|them|everyone|readers) hate",
     r"for (?:isis|isil|daesh|al qaeda|the caliphate|jihad|the jihad|our cause|the cause|the movement)",
     r"justif(?:y|ies|ying) (?:the )?(?:attack|violence|killing|terror|bombing|massacre)",
+    r"for (?:a |an |the |our |my |their )?(?:white nationalist|white supremacist|jihadi|jihadist|terrorist|"
+    r"terror|isis|neo nazi|nazi|extremist|violent|racist|accelerationist|race war) (?:attacks?|groups?|"
+    r"movements?|cause|cells?|militias?|bombings?|shootings?|uprising|revolution|war)",
 ]
 # Clauses that need a group right after them («mocking refugees», «saying that Muslims are ...»).
 EN_HOSTILE_TO_GROUP = [

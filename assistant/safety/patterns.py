@@ -62,8 +62,10 @@ _AR_PLURAL = "(?:ون|وا|و|ي|ين)?"
 
 _AR_COUNTER = NP + alt(lx.AR_COUNTER)
 _EN_COUNTER = alt(lx.EN_COUNTER)
-_AR_TARGET = noun(lx.AR_EXTREMIST_TARGET) + "(?!" + alt("السابق", "السابقين", "سابق", "التائب",
-                                                        "العائد") + " )"
+_AR_NOT_TARGET = alt("السابق", "السابقين", "سابق", "التائب", "العائد", "النقابي", "الإداري", "المدني",
+                     "الحزبي",
+                     "الشبابي", "الاجتماعي", "العمراني", "الحضري", "الذاتي")
+_AR_TARGET = noun(lx.AR_EXTREMIST_TARGET) + "(?!" + _AR_NOT_TARGET + " )"
 _EN_TARGET = "(?:" + words(lx.EN_EXTREMIST_TARGET) + "|" + noun(lx.AR_EXTREMIST_TARGET) + ")"
 _AR_GROUP = "(?:ها|هال)?" + noun(lx.AR_GROUP)
 _EN_GROUP = "(?:the |all |those |these |all the |every |our local |local |some |all of the )?"
@@ -130,9 +132,10 @@ _EN_TRIVIAL = "(?!" + alt(
 _EN_ATTACK_NOT = "(?!" + alt(lx.EN_ATTACK_PREPAREDNESS) + " )"
 _EN_PEOPLE = fill(["the", "a", "an", "all", "those", "these", "some", "every", "as many", "many", "more"], 2)
 _EN_PEOPLE += "(?:" + words(lx.EN_PLACE) + "|" + words(lx.EN_GROUP) + ")"
-_AR_VICTIM = fill(["على", "علي", "كل", "جميع", "هؤلاء", "هذول", "هدول", "هادول"], 2)
+_AR_VICTIM = fill(["على", "علي", "كل", "جميع", "هؤلاء", "هذول", "هدول", "هادول", "في", "فيه"], 2)
 _AR_VICTIM += "(?:ها|هال)?" + noun(lx.AR_PLACE, lx.AR_GROUP)
 _AR_JOIN = fill(["إلى", "الى", "الي", "ل", "في", "مع", "عند", "صفوف", "لصفوف", "بصفوف", "جماعة", "تنظيم",
+                 "مجندي", "أعضاء", "عناصر", "قادة", "أمير", "أمراء", "ناس", "جماعة", "شباب", "رجال", "مسؤولي",
                  "لتنظيم", "حركة", "جبهة", "ولاية", "جيش", "جنود", "اخوة", "إخوة", "لإخوة"], 3) + _AR_TARGET
 _AR_ROLE = "(?:" + noun("داعشي", "داعشيا", "مجاهد", "مجاهدا", "جهادي", "جهاديا", "إرهابي", "إرهابيا",
                         "انتحاري",
@@ -228,8 +231,10 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "join",
-        ar_stems=("نضم", "لتحق", "دخل", "بايع", "لحق", "نخرط", "نتسب"),
-        ar_masdars=("الانضمام", "انضمام", "الالتحاق", "التحاق", "البيعة", "مبايعة", "الانخراط", "الدخول"),
+        ar_stems=("نضم", "لتحق", "دخل", "بايع", "لحق", "نخرط", "نتسب", "فوت", "فوت على", "وصل", "تواصل",
+                  "تصل"),
+        ar_masdars=("الانضمام", "انضمام", "الالتحاق", "التحاق", "البيعة", "مبايعة", "الانخراط", "الدخول",
+                    "الوصول", "التواصل", "الاتصال"),
         ar_object=_AR_JOIN,
         ar_instructions=True,
         en_verbs=("join", "joining", "become a member of", "become part of", "become one of", "sign up for",
@@ -324,8 +329,12 @@ ACTIONS: tuple[Action, ...] = (
         "harm_people",
         emergency=True,
         ar_stems=("هاجم", "حرق", "قتحم", "هجم على", "ضرب", "رمي", "عتدي على", "دمر", "ذي", "وذي", "رهب",
+                  "ولع",
+                  "شعل النار في", "حط قنبلة في", "خرب",
                   "طرد", "ضايق", "خلص من", "تخلص من", "هدد", "قصف", "نتقم من"),
-        ar_masdars=("مهاجمة", "الهجوم على", "حرق", "اقتحام", "الاعتداء على", "تدمير", "إيذاء", "ترهيب", "طرد",
+        ar_masdars=("مهاجمة", "الهجوم على", "حرق", "إحراق", "تخريب", "اقتحام", "الاعتداء على", "تدمير",
+                    "إيذاء",
+                    "ترهيب", "طرد", "تفجير",
                     "التخلص من", "تهديد", "الانتقام من"),
         ar_object=_AR_VICTIM,
         en_verbs=("shoot", "hurt", "harm", "injure", "attack", "execute", "bomb", "blow up", "poison",
@@ -421,7 +430,7 @@ def _action_rules(action: Action) -> list[Rule]:
         rules.append(("ar", " " + _AR_LEAD + verb + action.ar_object))
         # Spoken Levantine drops the prefix after a wish: «بدي طخ …»، «بدي فجر …».
         bare = alt(action.ar_stems) + _AR_SUFFIX + " "
-        wish = " [وف]?" + words(lx.AR_DESIRE) + fill(lx.AR_CUE_FILL, 2)
+        wish = " [وف]?" + words(lx.AR_DESIRE, lx.AR_PURPOSE) + fill(lx.AR_CUE_FILL, 2)
         rules.append(("ar_bare", wish + bare + action.ar_object))
         if action.ar_any_person:
             any_verb = _AR_ANY + "?" + alt(action.ar_stems) + _AR_PLURAL + " "
@@ -463,11 +472,11 @@ _AR_CONTENT_GAP = NP + alt(lx.AR_COUNTER, lx.AR_ABOUT)
 # After the content word: a hostile adjective right away, «لداعش» at most one word on, or within eight
 # words (none of them preventive or «عن/حول»): a hostile clause, a hostile verb and a group, a group and a
 # dehumanising predicate, or a recruiting verb and a group.
-_AR_HOSTILE = "(?:" + fill(lx.AR_CONTENT_ADJ, 2) + words(lx.AR_HOSTILE_ADJ) + "|"
+_AR_HOSTILE = "(?:" + fill(lx.AR_CONTENT_ADJ, 2) + words([a + "ا?" for a in lx.AR_HOSTILE_ADJ]) + "|"
 _AR_HOSTILE += gap(1, _AR_CONTENT_GAP) + _AR_TARGET + "|"  # «دعاية لداعش»
 _AR_HOSTILE += gap(8, _AR_CONTENT_GAP) + "(?:" + words(lx.AR_HOSTILE_CLAUSE) + "|"
 _AR_HOSTILE += words(lx.AR_HOSTILE_TO_GROUP) + _AR_GROUP + "|" + _AR_GROUP + words(lx.AR_DEHUMANISING) + "|"
-_AR_HOSTILE += words(r"لتجنيد", r"[يت]جند\w{0,2}", r"[يت]دعو (?:للانضمام|إلى الانضمام)", r"[يت]قنع\w{0,2}",
+_AR_HOSTILE += words(r"لتجنيد", r"[يت]جند\w{0,2}", r"[يت]دعو (?:للانضمام|إلى الانضمام)", r"[ايتن]قنع\w{0,3}",
                      r"[يت]شجع\w{0,2} على الانضمام") + gap(4, _AR_COUNTER) + _AR_TARGET + "))"
 _AR_GLORIFY = gap(8, _AR_CONTENT_GAP) + "(?:" + words(lx.AR_GLORIFY) + gap(2, _AR_CONTENT_GAP)
 _AR_GLORIFY += noun(lx.AR_ATTACKER, lx.AR_ATTACK_EVENT) + "|"
@@ -481,6 +490,7 @@ _EN_CONTENT = words(lx.EN_CONTENT)
 _EN_HOSTILE_ADJ_FIRST = _EN_WRITE + gap(3, _EN_PRE) + words(lx.EN_HOSTILE_ADJ) + gap(2, _EN_PRE) + _EN_CONTENT
 _EN_HOSTILE_AFTER = _EN_WRITE + gap(4, _EN_PRE) + _EN_CONTENT + gap(8, _EN_COUNTER) + "(?:"
 _EN_HOSTILE_AFTER += words(lx.EN_HOSTILE_CLAUSE) + "|" + words(lx.EN_HOSTILE_TO_GROUP) + _EN_GROUP + "|"
+_EN_HOSTILE_AFTER += words("for", "supporting", "promoting", "recruiting for", "praising") + _EN_TARGET + "|"
 _EN_HOSTILE_AFTER += _EN_GROUP + words(lx.EN_DEHUMANISING) + ")"
 _EN_GLORIFY = _EN_WRITE + gap(10, _EN_COUNTER) + "(?:" + words(lx.EN_GLORIFY)
 _EN_GLORIFY += fill(["the", "a", "an", "our", "brave", "heroic", "great", "famous", "christchurch", "el paso",
@@ -504,7 +514,21 @@ _CONTENT_RULES = (
 _EN_MAKE_ANY = words("makes?", "making", "made", "builds?", "building", "built", "assembles?", "assembling",
                      "assembled", "mix(?:es|ing|ed)?", "cooks?", "cooking", "cooked", "constructs?",
                      "wires?", "wiring", "wired", "creates?", "creating", "created")
+_JOIN_THEM = r"(?:them|it|him|up|their ranks|the group|the cell|the fighters|the mujahideen)"
 _OTHER_HARMFUL = (
+    # «… so I can join» / «… لأنضم إليهم» at the end of a first-person request.
+    # «help me find ISIS recruiters so I can join»: the group first, then the joining.
+    ("join_purpose.en", False, " " + words(lx.EN_CUE) + gap(6, _EN_COUNTER) + _EN_TARGET + gap(6, _EN_COUNTER)
+     + words(r"so (?:that )?(?:i|we) (?:can|could)", "to", "and", "so i could", "in order to") + words(
+        "join", "pledge allegiance to", "become one of them", "fight with them", "fight for them")),
+    ("join_purpose.ar", False, " " + words(lx.AR_DESIRE, lx.AR_HELP, lx.AR_HOW) + gap(8, _AR_COUNTER) + words(
+        r"(?:ل|لكي |كي |حتى |لحتى |عشان |علشان |باش |مشان )[ان](?:نضم|لتحق|بايع|قاتل|جاهد)\w{0,3}")
+     + "(?:" + words("إليهم", "اليهم", "لهم", "معهم", "إليها", "لها", "معها", "معاهم", "وياهم", r"ل?صفوفهم",
+                     r"بصفوفهم") + "|" + _AR_TARGET + ")"),
+    # «… من غير ما الحكومة تاخد بالها»: without the authorities noticing.
+    ("evade.ar_unnoticed", False, " " + words("بدون", "دون", "من غير", "بلا", "من دون")
+     + optional(words("ما", "أن")) + _AR_AUTHORITY + optional(words("ما")) + words(
+         r"[يت]?(?:عرف|كشف|لاحظ|حس|شوف|مسك|لقط|اخد|تاخد|ياخد|دري|درى|تنتبه|ينتبه|انتبه)\w{0,3}")),
     # «… to carry out attacks» at the end of a first-person request («how can we get members in to …»).
     ("attack_purpose.en", True, " " + words(lx.EN_CUE) + gap(8, _EN_COUNTER) + words(
         "to carry out", "to launch", "to commit", "to stage", "to conduct", "to perpetrate", "to plan",
@@ -580,8 +604,11 @@ _AR_RULES_QUALIFIER = alt("السابقة", "السابقه", "أعلاه", "ف�
 _AR_RULES_OBJ = "(?:(?:ال)?" + _AR_RULES_WORD + "(?:ك|كي|كم) |"
 _AR_RULES_OBJ += "(?:كل |جميع |كافة )?(?:ال)?" + _AR_RULES_WORD
 _AR_RULES_OBJ += " " + optional("(?:ال)?" + _AR_RULES_WORD + " ") + _AR_RULES_QUALIFIER + " )"
-_AR_ALL_RULES = "(?:كل |جميع |كافة )(?:ال)?" + _AR_RULES_WORD + " "
+_AR_ALL_RULES = "(?:(?:كل|جميع|كافة|أي|اي) (?:ال)?" + _AR_RULES_WORD + " |ال" + _AR_RULES_WORD + " (?!"
+_AR_ALL_RULES += alt("النحو", "النحوية", "الإملاء", "الإملائية", "اللغوية", "المرورية", "القانونية") + " ))"
 _AR_IGNORE_STRONG = "[وف]?" + words("ignore", "forget", "disregard", "تنسى", "تنسي", "تتجاهل", "تطنش", "تنسا",
+                                    "خليك من", "خلينا من", "خليك بعيد عن", "بلاها", "سيبك من", "سيبك"
+                                    " من", "فكك من", "فكنا من",
                                     "نسى", "نسا", "تهمل",
     "تجاهل", "تجاهلي", "تجاهلوا", "انس", "انسى", "انسي", "اهمل", "اهملي", "طنش", "طنشي", "خلي عنك",
     "لا تلتزم ب",
@@ -679,6 +706,8 @@ _EN_UNBOUND = words(r"(?:an? )?(?:unrestricted|unfiltered|uncensored|unrestraine
                     r" (?:ai|assistant|model|bot|chatbot|version|mode|llm|gpt|system|persona|entity|"
                     r"character|you)",
                     "dan", "do anything now", "in developer mode", "developer mode", "god mode", "dan mode",
+                    r"(?:an? |my )?(?:uncensored|unfiltered|unrestricted) "
+                    r"(?:friend|buddy|companion|twin|self|version of yourself)",
                     "jailbroken", "jailbreak mode", "no longer bound", "no longer restricted",
                     "no longer an assistant",
                     "no longer an ai", "no longer limited", "not an ai", "not an assistant", "never refuses",
@@ -745,6 +774,17 @@ _INJECTIONS = (
                                               "as if you have"], 2)
      + _EN_NO_RULES),
     ("role_play.en", " " + _EN_ROLE + gap(6) + "(?:" + _EN_NO_RULES + "|" + _EN_UNBOUND + ")"),
+    ("stop_being.en", " " + words("stop being", "stop acting as", "stop acting like", "quit being",
+     "stop pretending to be")
+     + optional(words("a", "an", "my")) + words("assistant", "an assistant", "ai", "an ai", "chatbot",
+                      "helpful",
+                                                 "chatgpt", "claude", "safe", "restricted", "polite",
+                                                 "censored")),
+    ("your_prompt.en", " " + words("your") + words("system", "hidden", "initial", "secret", "developer",
+     "original",
+                                                   "internal") + words(r"prompts?", r"messages?",
+                                                   "instructions",
+                                                                       "preamble", "configuration")),
     ("you_are_now.en", " " + words("you are", "youre", "you re", "ur") + words(
         "now", "no longer", "from now on", "henceforth", "freed", "free", "released", "finally free", "not")
      + optional(words("a", "an"))
