@@ -72,9 +72,12 @@ class Settings(BaseSettings):
     answer_max_sentences: int = 3
 
     reader: Literal["on", "off"] = Field(
-        "on",
-        description="The trained reader (docs/reader.md) reranks evidence, leads replies with the answer and "
-        "decides refusal; `off` keeps the cosine composer and the support threshold.",
+        "off",
+        description="`on`: a trained reader (docs/reader.md) reranks evidence, leads replies with the answer "
+        "and decides refusal; `off` keeps the cosine composer and the support threshold.",
+    )
+    reader_weights: Path | None = Field(
+        None, description="Folder with reader.safetensors and reader.json (default: assistant/reader/weights)."
     )
     reader_int8: bool = Field(True, description="Run the reader's int8 ONNX graph (False: float32).")
     reader_candidates: int = Field(

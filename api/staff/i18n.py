@@ -180,6 +180,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "edit_row": ("تعديل سؤال", "Edit a row"),
     "reference_answer": ("الإجابة المرجعية", "Reference answer"),
     "key_facts": ("الحقائق الأساسية", "Key facts"),
+    "first_sentence_hit": ("الجملة الأولى تجيب", "First sentence hit"),
+    "span_f1": ("F1 للإجابة المختصرة", "Span F1"),
     "key_facts_hint": ("حقيقة في كل سطر", "one per line"),
     "reference_chunks": ("المقاطع المرجعية", "Reference chunks"),
     "reference_documents": ("الوثائق المرجعية", "Reference documents"),

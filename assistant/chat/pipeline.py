@@ -20,7 +20,7 @@ from assistant.chat.followups import QuestionRewriter, Turn
 from assistant.config import Settings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma_store import ChromaStore
-from assistant.retrieval.rerank import read_evidence, rerank_hits
+from assistant.answer.rerank import read_evidence, rerank_hits
 from assistant.types import Answer, Hit, Retrieval
 
 if TYPE_CHECKING:
@@ -58,7 +58,13 @@ class AnswerPipeline:
         turns = [Turn(question=q, standalone=s, answer=a) for q, s, a in history]
         return self.rewriter.rewrite(question, turns)
 
-    def retrieve_evidence(self, question: str) -> Retrieval:
+    def search(self, question: str, k: int) -> list[Hit]:
+        """The top ``k`` chunks: fused, then reranked by the reader when it is on."""
+        if self.reader is None:
+            return self.retriever.search(question, k)
+        return self.retrieve_evidence(question, k=k).hits
+
+    def retrieve_evidence(self, question: str, *, k: int | None = None) -> Retrieval:
         """Hybrid retrieval, sentence evidence, the support score and, with the reader on, the
         reader's order of the evidence and chunks and its answerability; ``decline`` says why the
         evidence cannot answer (or None)."""
@@ -67,7 +73,7 @@ class AnswerPipeline:
             vector, q_states = self.reader.question_states(question)
         else:
             vector = self.retriever.embed_query(question)
-        hits = self.retriever.search(question, self.settings.retrieval_k, query_vector=vector)
+        hits = self.retriever.search(question, k or self.settings.retrieval_k, query_vector=vector)
         weights = self.retriever.lexical.query_weights(question)
         evidence = score_evidence(
             vector,

@@ -29,7 +29,10 @@ def build_reader(settings: Settings, stores: Stores):
     from assistant.reader.runtime import ReaderRuntime
 
     runtime = ReaderRuntime(
-        settings.cache_dir, int8=settings.reader_int8, threads=max(1, settings.encoder_threads or 1)
+        settings.cache_dir,
+        int8=settings.reader_int8,
+        threads=max(1, settings.encoder_threads or 1),
+        weights_dir=settings.reader_weights,
     )
     if runtime.split != stores.states.layer:
         log.warning("reader off: trained on layer %d states, the encoder gives layer %d", runtime.split,

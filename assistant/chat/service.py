@@ -130,6 +130,8 @@ class Assistant:
         if not 1 <= k <= 100:
             raise InvalidRequest("k must be between 1 and 100.")
         self.require_index()
+        if mode == "hybrid":
+            return self.pipeline.search(query, k)
         return self.retriever.search(query, k, mode=mode)
 
     def answer(self, question: str, history: History = ()) -> tuple[Answer, list[Hit]]:

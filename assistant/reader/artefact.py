@@ -88,6 +88,7 @@ def save_weights(state_dict: dict, folder: Path, manifest: dict) -> Path:
     path = folder / WEIGHTS_FILE
     tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in state_dict.items()}
     save_file(tensors, str(path))
+    path.chmod(0o644)  # safetensors writes 0600; the file is committed and read by every user
     manifest = {**manifest, "sha256": sha256_of(path)}
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -27,11 +27,11 @@ from assistant.reader.train import pair_item
 KINDS = ("msa", "levantine", "egyptian", "gulf", "iraqi", "maghrebi", "noisy", "code-switch")
 
 
-def _auc(labels: list[int], scores: list[float]) -> float:
+def _auc(labels: list[int], scores: list[float]) -> float | None:
     pos = [s for s, y in zip(scores, labels, strict=True) if y]
     neg = [s for s, y in zip(scores, labels, strict=True) if not y]
     if not pos or not neg:
-        return float("nan")
+        return None
     neg_sorted = np.sort(neg)
     wins = sum(np.searchsorted(neg_sorted, p, side="left") + 0.5 * (
         np.searchsorted(neg_sorted, p, side="right") - np.searchsorted(neg_sorted, p, side="left")) for p in pos)
@@ -50,19 +50,22 @@ def evaluate(
     """``cosine``: optional callable (question text, list of sentence texts) -> cosines."""
     model.eval()
     rng = random.Random(seed)
-    questions = prep.corpus.held_out[: limit or None]
+    questions = list(prep.corpus.held_out)
+    if limit:  # a seeded sample across all held-out articles, not the first ones
+        random.Random(seed).shuffle(questions)
+        questions = questions[:limit]
     paragraphs_by_title = defaultdict(list)
     for q in prep.corpus.held_out:
         paragraphs_by_title[q.title].append(q.paragraph)
     held_paragraphs = sorted({q.paragraph for q in prep.corpus.held_out})
+    paragraphs = prep.corpus.paragraphs
     per_kind: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for qi, q in enumerate(questions):
         sentences = prep.corpus.paragraphs[q.paragraph].sentences
         cands = [(q.paragraph, s) for s in range(len(sentences))]
-        while len(cands) < len(sentences) + distractors:
-            p = rng.choice(held_paragraphs)
-            if prep.corpus.paragraphs[p].title != q.title and prep.corpus.paragraphs[p].sentences:
-                cands.append((p, rng.randrange(len(prep.corpus.paragraphs[p].sentences))))
+        others = [p for p in held_paragraphs if paragraphs[p].title != q.title and paragraphs[p].sentences]
+        for p in rng.sample(others, min(distractors, len(others))):
+            cands.append((p, rng.randrange(len(paragraphs[p].sentences))))
         kinds = [k for k, _ in prep.question_variants[q.id]]
         for kind in kinds:
             items = [
@@ -96,7 +99,7 @@ def evaluate(
         out[kind] = {
             "questions": len(labels),
             "answerability_accuracy": round(float(acc), 4),
-            "answerability_auc": round(_auc(labels, scores), 4),
+            "answerability_auc": None if (auc := _auc(labels, scores)) is None else round(auc, 4),
             **{k: round(float(np.mean(v)), 4) for k, v in m.items() if k not in ("labels", "ans") and v},
         }
     return out

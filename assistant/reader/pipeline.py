@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from assistant.reader.artefact import WEIGHTS_DIR, save_weights
+from assistant.reader.artefact import MANIFEST_FILE, WEIGHTS_DIR, save_weights
 from assistant.reader.prepare import prepare
 from assistant.reader.train import TrainConfig, new_model, train
 
@@ -58,4 +58,4 @@ def train_reader(
         "thresholds": {},
     }
     save_weights(model.state_dict(), output_dir, manifest)
-    return manifest
+    return json.loads((output_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
