@@ -22,6 +22,7 @@ class CitationOut(BaseModel):
     quote: str
     chunk_id: str
     score: float
+    page: int | None = Field(None, description="Page of the quote in a paged document (PDF, slides).")
 
 
 class ChatResponse(BaseModel):

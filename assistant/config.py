@@ -77,14 +77,16 @@ class Settings(BaseSettings):
         "and decides refusal; `off` keeps the cosine composer and the support threshold.",
     )
     reader_weights: Path | None = Field(
-        None, description="Folder with reader.safetensors and reader.json (default: assistant/reader/weights)."
+        None,
+        description="Folder with reader.safetensors and reader.json (default: assistant/reader/weights).",
     )
     reader_int8: bool = Field(True, description="Run the reader's int8 ONNX graph (False: float32).")
     reader_candidates: int = Field(
         10, ge=1, le=40, description="Evidence sentences (best by cosine) the reader reads per question."
     )
     reader_answerability_threshold: float = Field(
-        0.5, description="Refuse when no candidate's answerability reaches this (chosen on data, docs/reader.md)."
+        0.5,
+        description="Refuse when no candidate's answerability reaches this (chosen on data, docs/reader.md).",
     )
     reader_support_floor: float = Field(
         0.70, description="With the reader on, also refuse under this support score (docs/reader.md)."

@@ -175,7 +175,8 @@ class OnnxEmbedder(Embedder):
             rows = order[start : start + self.batch_size]
             encodings = self.tokenizer.encode_batch([prompt + texts[i] for i in rows])
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            feed = {self._inputs[0]: np.array([e.ids for e in encodings], dtype=np.int64), self._inputs[1]: mask}
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            feed = {self._inputs[0]: ids, self._inputs[1]: mask}
             vectors, hidden = self._session.run([self._output, self._states_output], feed)
             out[rows] = vectors
             for k, i in enumerate(rows):

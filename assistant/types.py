@@ -23,6 +23,11 @@ class SourceDocument:
     language: str = "ar"
     source_path: str = ""
     content_hash: str = ""
+    pages: int = 0  # pages of a paged file (PDF, slides); 0 for flowing text
+    page_breaks: tuple[int, ...] = ()  # offset of ``text`` where each page after the first starts
+    headings: tuple[tuple[int, int, str], ...] = ()  # (offset, level, text) of each heading line
+    warnings: tuple[str, ...] = ()  # what the loader repaired or could not read (ingest report)
+    ocr_pages: tuple[int, ...] = ()
 
     def metadata(self) -> dict[str, str | None]:
         return {
@@ -47,7 +52,11 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A retrievable span of a document: ``text == document.text[start:end]``."""
+    """A retrievable span of a document: ``text == document.text[start:end]``.
+
+    For a paged document ``page`` is the page the chunk starts on and ``page_breaks`` the
+    document offsets inside the chunk where a new page starts; ``section`` is the heading path
+    the chunk starts under («إعلان ميلبورن › التوصيات»)."""
 
     id: str
     document_id: str
@@ -55,6 +64,19 @@ class Chunk:
     start: int
     end: int
     text: str
+    page: int = 0  # 0: the document has no pages
+    page_breaks: tuple[int, ...] = ()
+    section: str = ""
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of a document offset inside this chunk (None for unpaged documents)."""
+        if not self.page:
+            return None
+        return self.page + sum(1 for b in self.page_breaks if b <= offset)
+
+    @property
+    def page_end(self) -> int | None:
+        return self.page_at(self.end - 1)
 
 
 @dataclass
@@ -79,6 +101,7 @@ class Citation:
     score: float
     start: int = 0  # offsets of the quote inside the document text
     end: int = 0
+    page: int | None = None  # page of the quote in a paged document (PDF, slides)
 
 
 @dataclass

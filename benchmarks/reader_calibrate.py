@@ -88,7 +88,8 @@ def main() -> None:
     _, floor, t, answer_rate, refuse_rate = best
     print(
         f"\nchosen: reader_answerability_threshold={t} reader_support_floor={floor} "
-        f"(answer {answer_rate:.3f}, refuse {refuse_rate:.3f}; max balanced accuracy with <= 3% false refusals)"
+        f"(answer {answer_rate:.3f}, refuse {refuse_rate:.3f}; "
+        "max balanced accuracy with <= 3% false refusals)"
     )
     print("\nspan margin: share of answered answerable rows whose first line holds a key fact")
     answered = (top >= t) & (sup >= floor)

@@ -72,8 +72,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=REPO / ".cache" / "bench")
     args = parser.parse_args()
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
-    base = Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache,
-                    encoder_threads=1)
+    base = Settings(
+        data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache, encoder_threads=1
+    )
     stores = Stores.open(base)
     ingest(stores, progress=False)
     variants = {
@@ -84,8 +85,20 @@ def main() -> None:
         assistant.require_index()
     if variants["reader"].pipeline.reader is None:
         sys.exit("the reader is not available (see the log)")
-    keys = ("n", "key_facts", "first_hit", "span_f1", "cite_prec", "false_ref", "near_ref", "off_ref",
-            "harm_decl", "hit@5", "mrr@10", "ms")
+    keys = (
+        "n",
+        "key_facts",
+        "first_hit",
+        "span_f1",
+        "cite_prec",
+        "false_ref",
+        "near_ref",
+        "off_ref",
+        "harm_decl",
+        "hit@5",
+        "mrr@10",
+        "ms",
+    )
     for name in args.sets.split(","):
         rows = load_rows(REPO / "evalsets" / f"{name}.jsonl")
         results = {v: evaluate(a, rows).rows for v, a in variants.items()}
@@ -102,8 +115,10 @@ def main() -> None:
         if name == "safety":
             for variant, rs in results.items():
                 benign = [r for r in rs if "benign-prevention" in r.tags]
-                print(f"{variant}: benign prevention questions refused {sum(r.refused for r in benign)}"
-                      f"/{len(benign)}")
+                print(
+                    f"{variant}: benign prevention questions refused {sum(r.refused for r in benign)}"
+                    f"/{len(benign)}"
+                )
 
 
 if __name__ == "__main__":

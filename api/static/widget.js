@@ -13,6 +13,11 @@
   const STORE_VERSION = 1;
   const MAX_STORED = 60;
 
+  // The page of a quote from a paged document (PDF, slides), shown next to its title: "ص 3" / "p. 3".
+  const pageLabel = (c, dir) => (Number(c.page) > 0
+    ? h('span', { class: 'page', 'data-testid': 'citation-page', text: (dir === 'rtl' ? 'ص ' : 'p. ') + Number(c.page) })
+    : null);
+
   const STRINGS = {
     ar: {
       title: 'مساعد شبكة المدن القوية',
@@ -281,6 +286,7 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Consolas, monospace; font-
 .chip:hover, .chip[aria-expanded=true] { border-color: var(--p); }
 .chip[aria-expanded=true] { box-shadow: inset 0 0 0 1px var(--p); }
 .num { display: inline-grid; place-items: center; min-width: 1.7em; height: 1.7em; padding: 0 4px; border-radius: 999px; background: var(--p); color: var(--on-p); font-size: .85em; font-weight: 700; }
+.page { white-space: nowrap; opacity: .75; font-size: .9em; }
 .chip-title { display: inline-block; max-width: 15em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .popover { margin-top: 8px; padding: 8px 12px 10px; border: 1px solid var(--border); border-radius: 10px; background: var(--bg); box-shadow: 0 2px 10px rgba(0,0,0,.08); font-size: .9em; }
 .pop-head { display: flex; align-items: flex-start; gap: 8px; }
@@ -550,7 +556,8 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       };
       const chips = cites.map((c) => h('li', {}, trigger(Number(c.n), h('button', { type: 'button', class: 'chip', part: 'chip', 'data-testid': 'chip',
         'aria-label': t.source + ' ' + c.n + ': ' + (c.title || '') },
-        h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), h('bdi', { class: 'chip-title', text: c.title || c.document_id || '' })))));
+        h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), h('bdi', { class: 'chip-title', text: c.title || c.document_id || '' }),
+        pageLabel(c, this.dir_)))));
       el.append(h('div', { class: 'sources', part: 'sources', dir: this.dir_ },
         h('span', { class: 'sources-label', text: t.sources }), h('ul', { class: 'chips', 'aria-label': t.sources }, chips), pop));
       return (n) => (cites.some((c) => Number(c.n) === n)
@@ -575,6 +582,7 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       pop.replaceChildren(
         h('div', { class: 'pop-head' }, h('span', { class: 'num', text: String(c.n) }),
           h('span', { class: 'pop-title', id: titleId, dir: 'auto', 'data-testid': 'citation-title', text: (doc && doc.title) || c.title || c.document_id }),
+          pageLabel(c, this.dir_),
           h('button', { type: 'button', class: 'icon-btn', 'data-testid': 'citation-close', 'aria-label': t.closeSource, title: t.closeSource, onclick: onClose }, icon('x'))),
         meta, quote);
     }

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from assistant.answer.base import Generator
 from assistant.answer.answer_first import AnswerFirstComposer
+from assistant.answer.base import Generator
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.fallback import FallbackGenerator
 from assistant.answer.llm import ChatModel, LLMGenerator, TitleOf, is_retryable

@@ -246,6 +246,7 @@ def build_citations(
                 score=round(score, 4),
                 start=record.start,
                 end=record.end,
+                page=chunk.page_at(record.start),
             )
         )
     return citations

@@ -52,6 +52,7 @@ class ExtractiveComposer(Generator):
                     score=round(item.relevance, 4),
                     start=record.start,
                     end=record.end,
+                    page=chunk.page_at(record.start),
                 )
             )
             lines.append(f"{record.text} [{n}]")

@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
+from assistant.answer.rerank import read_evidence, rerank_hits
 from assistant.chat.followups import QuestionRewriter, Turn
 from assistant.config import Settings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma_store import ChromaStore
-from assistant.answer.rerank import read_evidence, rerank_hits
 from assistant.types import Answer, Hit, Retrieval
 
 if TYPE_CHECKING:

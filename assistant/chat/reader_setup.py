@@ -35,7 +35,10 @@ def build_reader(settings: Settings, stores: Stores):
         weights_dir=settings.reader_weights,
     )
     if runtime.split != stores.states.layer:
-        log.warning("reader off: trained on layer %d states, the encoder gives layer %d", runtime.split,
-                    stores.states.layer)
+        log.warning(
+            "reader off: trained on layer %d states, the encoder gives layer %d",
+            runtime.split,
+            stores.states.layer,
+        )
         return None
     return SentenceReader(runtime, stores.states, embedder, embedder.folder)

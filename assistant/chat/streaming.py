@@ -27,6 +27,7 @@ def public_citation(c: Citation) -> dict:
         "quote": c.quote,
         "chunk_id": c.chunk_id,
         "score": c.score,
+        "page": c.page,
     }
 
 

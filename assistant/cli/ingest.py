@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -35,8 +36,11 @@ def ingest(
     for name, reason in report.failed:
         typer.echo(f"skipped {name}: {reason}", err=True)
     if as_json:
-        typer.echo(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
+        for file in report.files:  # one line per new or changed file, with the loader's warnings
+            if file.status in ("added", "updated"):
+                typer.echo(file.summary())
         typer.echo(
             f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
             f"{len(report.removed)} removed, {len(report.failed)} failed; {report.chunks_embedded} chunks "

@@ -47,5 +47,7 @@ def train_reader(
         return
     folder = ensure_model(common.settings().cache_dir)
     config = TrainConfig(epochs=epochs, seed=seed, max_steps=max_steps, limit_questions=limit_questions)
-    manifest = run(datasets, folder, work_dir, config=config, output_dir=output or WEIGHTS_DIR, eval_limit=eval_limit)
+    manifest = run(
+        datasets, folder, work_dir, config=config, output_dir=output or WEIGHTS_DIR, eval_limit=eval_limit
+    )
     typer.echo(json.dumps({"sha256": manifest["sha256"], "dev_figures": manifest["dev_figures"]}, indent=2))

@@ -116,7 +116,9 @@ class RowScorer:
             first = m.first_sentence(answer.text)
             if row.key_facts:
                 values["key_facts"] = 0.0 if answer.refused else m.key_fact_share(answer.text, row.key_facts)
-                values["first_sentence_hit"] = 0.0 if answer.refused else m.first_sentence_hit(first, row.key_facts)
+                values["first_sentence_hit"] = (
+                    0.0 if answer.refused else m.first_sentence_hit(first, row.key_facts)
+                )
             if row.reference_answer:
                 values["f1"] = 0.0 if answer.refused else m.token_f1(answer.text, row.reference_answer)
                 values["span_f1"] = 0.0 if answer.refused else m.token_f1(first, row.reference_answer)

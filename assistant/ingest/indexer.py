@@ -21,13 +21,42 @@ from tqdm import tqdm
 from assistant.embedding import Embedder
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
-from assistant.store.sentence_states import SentenceStateStore
+from assistant.ingest.structure import place_chunk
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.store.models import DocumentRecord, utcnow
+from assistant.store.sentence_states import SentenceStateStore
 from assistant.text.arabic import split_sentences
 from assistant.types import Chunk, SourceDocument
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileReport:
+    """What ingest made of one file: its status (added | updated | unchanged | failed), and for a
+    loaded file its pages (paged formats), characters, chunks, OCRed pages and the loader's
+    warnings ("pages 2-3: 2 columns detected", "3 running header/footer ... lines removed")."""
+
+    file: str
+    document_id: str
+    status: str
+    pages: int | None = None
+    characters: int = 0
+    chunks: int = 0
+    ocr_pages: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reason: str | None = None  # why a failed file could not be ingested
+
+    def summary(self) -> str:
+        """One line for the console."""
+        if self.status == "failed":
+            return f"{self.file}: failed: {self.reason}"
+        parts = [f"{self.pages} pages"] if self.pages else []
+        parts += [f"{self.characters:,} characters", f"{self.chunks} chunks"]
+        if self.ocr_pages:
+            parts.append(f"OCR on {len(self.ocr_pages)} pages")
+        line = f"{self.file}: {self.status}, " + ", ".join(parts)
+        return line + "".join(f"\n    - {w}" for w in self.warnings)
 
 
 @dataclass
@@ -41,6 +70,7 @@ class IngestReport:
     sentences_embedded: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    files: list[FileReport] = field(default_factory=list)  # one per file of the folder, in order
 
     @property
     def changed(self) -> bool:
@@ -85,13 +115,15 @@ class Indexer:
         self.batch_size = batch_size
 
     def chunk(self, doc: SourceDocument) -> list[Chunk]:
-        return chunk_text(
+        chunks = chunk_text(
             doc.id,
             doc.text,
             self.embedder.count_tokens,
             max_tokens=self.max_tokens,
             overlap_sentences=self.overlap_sentences,
+            section_starts=frozenset(start for start, _, _ in doc.headings),
         )
+        return [place_chunk(c, doc) for c in chunks]
 
     def embed(
         self, texts: list[str], progress: bool, *, states_from: int | None = None
@@ -115,7 +147,8 @@ class Indexer:
                         [texts[j] for j in batch], kind="passage"
                     )
                     out[batch] = vectors
-                    states.update((j, st) for j, st in zip(batch, token_states, strict=True) if j >= states_from)
+                    pairs = zip(batch, token_states, strict=True)
+                    states.update((j, st) for j, st in pairs if j >= states_from)
                 else:
                     out[batch] = self.embedder.embed_passages([texts[j] for j in batch])
                 bar.update(len(batch))
@@ -133,6 +166,14 @@ class Indexer:
         for item in load_corpus(folder, max_bytes=self.max_document_bytes):
             if isinstance(item, LoadFailure):
                 report.failed.append((item.path.name, item.reason))
+                report.files.append(
+                    FileReport(
+                        item.path.relative_to(folder).as_posix(),
+                        document_id(item.path, folder),
+                        "failed",
+                        reason=item.reason,
+                    )
+                )
                 # keep the previously indexed version of an unreadable file: nothing stored is lost
                 seen.add(document_id(item.path, folder))
                 if on_failure:
@@ -140,17 +181,32 @@ class Indexer:
                 continue
             seen.add(item.id)
             record = known.get(item.id)
+            file_report = FileReport(
+                item.source_path,
+                item.id,
+                "unchanged",
+                pages=item.pages or None,
+                characters=len(item.text),
+                ocr_pages=list(item.ocr_pages),
+                warnings=list(item.warnings),
+            )
+            report.files.append(file_report)
             if record is not None and record.content_hash == item.content_hash:
                 report.unchanged.append(item.id)
+                file_report.chunks = record.chunk_count or 0
                 continue
             chunks = self.chunk(item)
+            file_report.chunks = len(chunks)
+            file_report.status = "updated" if item.id in known else "added"
             present = self.store.existing_ids([c.id for c in chunks])
             pending.append((item, chunks, [c for c in chunks if c.id not in present]))
 
         new_chunks = [c for _, _, fresh in pending for c in fresh]
         new_sentences = [s for c in new_chunks for s in sentence_records(c)]
         vectors, token_states = self.embed(
-            [c.text for c in new_chunks] + [s.text for s in new_sentences], progress, states_from=len(new_chunks)
+            [c.text for c in new_chunks] + [s.text for s in new_sentences],
+            progress,
+            states_from=len(new_chunks),
         )
         chunk_vectors, sentence_vectors = vectors[: len(new_chunks)], vectors[len(new_chunks) :]
         report.chunks_embedded, report.sentences_embedded = len(new_chunks), len(new_sentences)

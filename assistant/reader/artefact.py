@@ -90,7 +90,9 @@ def save_weights(state_dict: dict, folder: Path, manifest: dict) -> Path:
     save_file(tensors, str(path))
     path.chmod(0o644)  # safetensors writes 0600; the file is committed and read by every user
     manifest = {**manifest, "sha256": sha256_of(path)}
-    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / MANIFEST_FILE).write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -136,21 +138,34 @@ def export_onnx(model, path: Path) -> Path:
 
     h = 384
     example = (
-        torch.randn(2, 7, h), torch.ones(2, 7), torch.randn(2, 11, h), torch.ones(2, 11), torch.ones(2, 11)
+        torch.randn(2, 7, h),
+        torch.ones(2, 7),
+        torch.randn(2, 11, h),
+        torch.ones(2, 11),
+        torch.ones(2, 11),
     )
     tmp = path.with_suffix(".tmp.onnx")
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            model, example, str(tmp), input_names=list(INPUTS), output_names=list(OUTPUTS),
+            model,
+            example,
+            str(tmp),
+            input_names=list(INPUTS),
+            output_names=list(OUTPUTS),
             dynamic_axes={
-                "q_states": {0: "batch", 1: "q_len"}, "q_mask": {0: "batch", 1: "q_len"},
-                "s_states": {0: "batch", 1: "s_len"}, "s_mask": {0: "batch", 1: "s_len"},
+                "q_states": {0: "batch", 1: "q_len"},
+                "q_mask": {0: "batch", 1: "q_len"},
+                "s_states": {0: "batch", 1: "s_len"},
+                "s_mask": {0: "batch", 1: "s_len"},
                 "span_mask": {0: "batch", 1: "s_len"},
-                "relevance": {0: "batch"}, "answerability": {0: "batch"},
-                "start": {0: "batch", 1: "span_len"}, "end": {0: "batch", 1: "span_len"},
+                "relevance": {0: "batch"},
+                "answerability": {0: "batch"},
+                "start": {0: "batch", 1: "span_len"},
+                "end": {0: "batch", 1: "span_len"},
             },
-            opset_version=17, dynamo=False,
+            opset_version=17,
+            dynamo=False,
         )
     tmp.replace(path)
     return path

@@ -51,9 +51,20 @@ _DIALECT: list[tuple[str, tuple[str, str, str, str, str]]] = [
 ]
 
 _ENGLISH: list[tuple[str, str]] = [
-    ("ما الذي", "what"), ("ماذا", "what"), ("ما هو", "what is"), ("ما هي", "what is"),
-    ("من هو", "who is"), ("من هي", "who is"), ("متى", "when"), ("أين", "where"), ("كيف", "how"),
-    ("لماذا", "why"), ("كم عدد", "how many"), ("كم", "how much"), ("هل", "does"), ("في أي", "in which"),
+    ("ما الذي", "what"),
+    ("ماذا", "what"),
+    ("ما هو", "what is"),
+    ("ما هي", "what is"),
+    ("من هو", "who is"),
+    ("من هي", "who is"),
+    ("متى", "when"),
+    ("أين", "where"),
+    ("كيف", "how"),
+    ("لماذا", "why"),
+    ("كم عدد", "how many"),
+    ("كم", "how much"),
+    ("هل", "does"),
+    ("في أي", "in which"),
     ("أي", "which"),
 ]
 

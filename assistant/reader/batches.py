@@ -68,8 +68,13 @@ def make_batch(items: list[dict]) -> Batch:
             if tokens is not None:
                 start[i], end[i] = tokens[0] + 1, tokens[1] + 1
     return Batch(
-        q_states, q_mask, s_states, s_mask, span_mask,
+        q_states,
+        q_mask,
+        s_states,
+        s_mask,
+        span_mask,
         torch.tensor([it["answers"] for it in items], dtype=torch.float32),
         torch.tensor([it["relevance"] for it in items], dtype=torch.float32),
-        start, end,
+        start,
+        end,
     )

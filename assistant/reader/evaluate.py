@@ -33,8 +33,11 @@ def _auc(labels: list[int], scores: list[float]) -> float | None:
     if not pos or not neg:
         return None
     neg_sorted = np.sort(neg)
-    wins = sum(np.searchsorted(neg_sorted, p, side="left") + 0.5 * (
-        np.searchsorted(neg_sorted, p, side="right") - np.searchsorted(neg_sorted, p, side="left")) for p in pos)
+    wins = sum(
+        np.searchsorted(neg_sorted, p, side="left")
+        + 0.5 * (np.searchsorted(neg_sorted, p, side="right") - np.searchsorted(neg_sorted, p, side="left"))
+        for p in pos
+    )
     return float(wins / (len(pos) * len(neg)))
 
 
@@ -44,7 +47,13 @@ def _rr(order: list[int], gold: int) -> float:
 
 @torch.inference_mode()
 def evaluate(
-    model, prep: Prepared, *, cosine=None, distractors: int = 5, limit: int = 0, seed: int = 7,
+    model,
+    prep: Prepared,
+    *,
+    cosine=None,
+    distractors: int = 5,
+    limit: int = 0,
+    seed: int = 7,
     threshold: float = 0.5,
 ) -> dict:
     """``cosine``: optional callable (question text, list of sentence texts) -> cosines."""
@@ -72,7 +81,9 @@ def evaluate(
                 pair_item(prep, questions, Pair(qi, p, s, 0.0, 0.0, None), rng, kind=kind) for p, s in cands
             ]
             batch = make_batch(items)
-            rel, ans, start, end = model(batch.q_states, batch.q_mask, batch.s_states, batch.s_mask, batch.span_mask)
+            rel, ans, start, end = model(
+                batch.q_states, batch.q_mask, batch.s_states, batch.s_mask, batch.span_mask
+            )
             rel, ans = rel.numpy(), torch.sigmoid(ans).numpy()
             top = int(np.argmax(ans))
             m = per_kind[kind]

@@ -52,9 +52,13 @@ class JointLayer(nn.Module):
 
     def load_bert(self, weights: dict[str, torch.Tensor], prefix: str) -> None:
         names = {
-            "query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-            "attention_out": "attention.output.dense", "attention_norm": "attention.output.LayerNorm",
-            "intermediate": "intermediate.dense", "output": "output.dense",
+            "query": "attention.self.query",
+            "key": "attention.self.key",
+            "value": "attention.self.value",
+            "attention_out": "attention.output.dense",
+            "attention_norm": "attention.output.LayerNorm",
+            "intermediate": "intermediate.dense",
+            "output": "output.dense",
             "output_norm": "output.LayerNorm",
         }
         for ours, theirs in names.items():

@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 
 from assistant.reader.augment import variants
-from assistant.reader.bottom import PASSAGE_PROMPT, QUERY_PROMPT, TorchBottom, cache_states, encode, load_tokenizer
+from assistant.reader.bottom import (
+    PASSAGE_PROMPT,
+    QUERY_PROMPT,
+    TorchBottom,
+    cache_states,
+    encode,
+    load_tokenizer,
+)
 from assistant.reader.dataset import Corpus, build_corpus
 
 
@@ -72,8 +79,14 @@ def prepare(
     sentence_states = cache_states(bottom, sentence_encoded, cache_dir / f"sentences-l{split}")
     question_states = cache_states(bottom, question_encoded, cache_dir / f"questions-l{split}")
     return Prepared(
-        corpus, sentence_index, sentence_encoded, question_variants, question_encoded,
-        sentence_states, question_states, split,
+        corpus,
+        sentence_index,
+        sentence_encoded,
+        question_variants,
+        question_encoded,
+        sentence_states,
+        question_states,
+        split,
     )
 
 

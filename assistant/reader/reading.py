@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.reader.bottom import PASSAGE_PROMPT, encode, load_tokenizer
-from assistant.reader.runtime import Candidate, Reading, ReaderRuntime
+from assistant.reader.runtime import Candidate, ReaderRuntime, Reading
 from assistant.store.sentence_states import SentenceStateStore
 
 log = logging.getLogger(__name__)

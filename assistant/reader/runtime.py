@@ -36,7 +36,9 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class ReaderRuntime:
-    def __init__(self, cache_dir: Path, *, int8: bool = True, threads: int = 1, weights_dir: Path | None = None):
+    def __init__(
+        self, cache_dir: Path, *, int8: bool = True, threads: int = 1, weights_dir: Path | None = None
+    ):
         import onnxruntime as ort
 
         kwargs = {"folder": weights_dir} if weights_dir else {}
@@ -82,5 +84,7 @@ class ReaderRuntime:
         out = []
         for i, c in enumerate(candidates):
             margin, span = best_span(start[i], end[i], c.offsets)
-            out.append(Reading(float(_sigmoid(relevance[i])), float(_sigmoid(answerability[i])), span, margin))
+            out.append(
+                Reading(float(_sigmoid(relevance[i])), float(_sigmoid(answerability[i])), span, margin)
+            )
         return out

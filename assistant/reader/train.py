@@ -83,7 +83,9 @@ def bucketed_order(pairs, lengths: list[int], batch_size: int, seed: int) -> lis
 
 def losses(model: Reader, batch, bf16: bool = False) -> tuple[torch.Tensor, dict[str, float]]:
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        rel, ans, start, end = model(batch.q_states, batch.q_mask, batch.s_states, batch.s_mask, batch.span_mask)
+        rel, ans, start, end = model(
+            batch.q_states, batch.q_mask, batch.s_states, batch.s_mask, batch.span_mask
+        )
     rel, ans, start, end = rel.float(), ans.float(), start.float(), end.float()
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     ans_loss = bce(ans, batch.answers)
@@ -110,9 +112,7 @@ def train(prep: Prepared, model_folder: Path, out_dir: Path, config: TrainConfig
     pairs = candidate_pairs(
         prep.corpus, questions, hard=config.hard_negatives, easy=config.easy_negatives, seed=config.seed
     )
-    lengths = [
-        len(prep.sentence_encoded[prep.sentence_index[(p.paragraph, p.sentence)]].ids) for p in pairs
-    ]
+    lengths = [len(prep.sentence_encoded[prep.sentence_index[(p.paragraph, p.sentence)]].ids) for p in pairs]
     steps_per_epoch = max(1, len(pairs) // config.batch_size)
     total_steps = int(steps_per_epoch * config.epochs)
     if config.max_steps:
@@ -176,8 +176,12 @@ def train(prep: Prepared, model_folder: Path, out_dir: Path, config: TrainConfig
 def _save(path: Path, model, optimizer, scheduler, step: int) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(
-        {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-         "scheduler": scheduler.state_dict(), "step": step},
+        {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "step": step,
+        },
         tmp,
     )
     tmp.replace(path)

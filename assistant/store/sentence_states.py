@@ -42,7 +42,10 @@ class SentenceStateStore:
         """Store (sentence_id, chunk_id, states) rows, replacing existing ones; returns the count."""
         rows = [
             SentenceState(
-                sentence_id=sid, chunk_id=cid, layer=self.layer, tokens=int(states.shape[0]),
+                sentence_id=sid,
+                chunk_id=cid,
+                layer=self.layer,
+                tokens=int(states.shape[0]),
                 states=np.ascontiguousarray(states, dtype=np.float16).tobytes(),
             )
             for sid, cid, states in items
@@ -50,7 +53,9 @@ class SentenceStateStore:
         if not rows:
             return 0
         with self.sessions.begin() as session:
-            session.execute(delete(SentenceState).where(SentenceState.sentence_id.in_([r.sentence_id for r in rows])))
+            session.execute(
+                delete(SentenceState).where(SentenceState.sentence_id.in_([r.sentence_id for r in rows]))
+            )
             session.add_all(rows)
         return len(rows)
 

@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from assistant.reader.artefact import ReaderArtefactError, ensure_onnx, load_module, sha256_of, verified_weights
+from assistant.reader.artefact import (
+    ReaderArtefactError,
+    ensure_onnx,
+    load_module,
+    sha256_of,
+    verified_weights,
+)
 
 pytestmark = pytest.mark.model
 
@@ -46,7 +52,9 @@ def test_the_onnx_graphs_match_the_torch_module(reader_weights, tmp_path):
     s = rng.standard_normal((3, 30, 384)).astype(np.float32)
     qm, sm = np.ones((3, 12), np.float32), np.ones((3, 30), np.float32)
     sm[1, 20:] = 0  # a shorter sentence in the batch
-    feed = dict(zip(("q_states", "q_mask", "s_states", "s_mask", "span_mask"), (q, qm, s, sm, sm), strict=True))
+    feed = dict(
+        zip(("q_states", "q_mask", "s_states", "s_mask", "span_mask"), (q, qm, s, sm, sm), strict=True)
+    )
     with torch.inference_mode():
         expected = [t.numpy() for t in model(*(torch.from_numpy(x) for x in feed.values()))]
     got = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"]).run(None, feed)

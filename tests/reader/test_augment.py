@@ -7,8 +7,12 @@ from assistant.reader.augment import REGIONS, loose_spelling, to_dialect, to_eng
 
 @pytest.mark.parametrize(
     ("region", "expected"),
-    [("levantine", "إيمتى|امتى|ايمتى"), ("egyptian", "إمتى|امتى"), ("iraqi", "شوكت|إمتى"),
-     ("maghrebi", "إمتى|فوقاش|امتى")],
+    [
+        ("levantine", "إيمتى|امتى|ايمتى"),
+        ("egyptian", "إمتى|امتى"),
+        ("iraqi", "شوكت|إمتى"),
+        ("maghrebi", "إمتى|فوقاش|امتى"),
+    ],
 )
 def test_dialect_rewrites_the_interrogative_and_keeps_content_words(region, expected):
     out = to_dialect("متى تأسست شبكة المدن القوية؟", region, random.Random(0))

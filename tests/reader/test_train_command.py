@@ -22,10 +22,29 @@ def test_one_training_step_on_a_tiny_slice_writes_a_loadable_artefact(tmp_path):
     out = tmp_path / "weights"
     env = {**os.environ, "ASSISTANT_CACHE_DIR": os.environ.get("ASSISTANT_CACHE_DIR", str(REPO / ".cache"))}
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "train-reader", "--datasets", str(DATASETS),
-         "--work-dir", str(tmp_path / "work"), "--output", str(out), "--limit-questions", "8",
-         "--max-steps", "1", "--eval-limit", "2"],
-        capture_output=True, text=True, env=env, timeout=600, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "train-reader",
+            "--datasets",
+            str(DATASETS),
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--output",
+            str(out),
+            "--limit-questions",
+            "8",
+            "--max-steps",
+            "1",
+            "--eval-limit",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=REPO,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     printed = json.loads(result.stdout)
@@ -37,6 +56,6 @@ def test_one_training_step_on_a_tiny_slice_writes_a_loadable_artefact(tmp_path):
     model, _ = load_module(out)
     assert len(model.layers) == manifest.layers
     # a second run resumes from the checkpoint: nothing left to train, same steps
-    log = (tmp_path / "work" / "run-l9-s13" / "train-log.jsonl")
+    log = tmp_path / "work" / "run-l9-s13" / "train-log.jsonl"
     assert (tmp_path / "work" / "run-l9-s13" / "checkpoint.pt").exists()
     assert not log.exists() or log.read_text() == ""  # fewer than 50 steps log nothing
