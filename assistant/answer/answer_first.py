@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 
 from assistant.answer.base import Generator
-from assistant.answer.evidence import Evidence, confidence
+from assistant.answer.evidence import Evidence
+from assistant.answer.extractive import quoted_answer
 from assistant.text.arabic import bm25_tokens, normalize
-from assistant.types import Answer, Citation, Hit
+from assistant.types import Answer, Hit
 
 # Question forms that ask for several items: "which countries…", "who were…", "name the…", in MSA,
 # dialects and English. Written from the forms, not from any evaluation question.
@@ -79,30 +80,6 @@ class AnswerFirstComposer(Generator):
 
     def generate(self, question: str, hits: list[Hit], evidence: list[Evidence]) -> Answer:
         chosen = self.select(question, evidence)
-        lines: list[str] = []
-        citations: list[Citation] = []
         lead = _lead(chosen[0], self.span_margin) if chosen else None
-        if lead:
-            lines.append(lead)
-        for n, item in enumerate(chosen, start=1):
-            record = item.sentence
-            citations.append(
-                Citation(
-                    n=n,
-                    document_id=record.document_id,
-                    title="",  # filled in by the pipeline from the document catalogue
-                    quote=record.text,
-                    chunk_id=item.hit.chunk.id,
-                    score=round(item.reading.answerability if item.reading else item.relevance, 4),
-                    start=record.start,
-                    end=record.end,
-                )
-            )
-            lines.append(f"{record.text} [{n}]")
-        return Answer(
-            text="\n".join(lines),
-            refused=False,
-            citations=citations,
-            generator=self.name,
-            confidence=confidence(evidence),
-        )
+        scores = [item.reading.answerability if item.reading else item.relevance for item in chosen]
+        return quoted_answer(self.name, chosen, scores, evidence, lead)
