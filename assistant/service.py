@@ -39,6 +39,14 @@ log = logging.getLogger(__name__)
 LOW_DISK_BYTES = 2 * 1024 * 1024  # a write that fails with less free space than this is a full disk
 
 
+def clean_history(history: Sequence[tuple[str, ...]] | None) -> list[tuple[str, ...]] | None:
+    """Caller-supplied history (OpenAI-style messages) through the same sanitiser as questions: it
+    feeds the rewritten question, which is stored."""
+    if history is None:
+        return None
+    return [tuple(clean_user_text(part, "earlier message") for part in turn) for turn in history]
+
+
 class Assistant:
     def __init__(
         self,
@@ -236,11 +244,12 @@ class Assistant:
         question = self.validate_text(question, "message")
         self.conversations.check(conversation_id)
         self.require_index()
-        return stream_answer(self, question, conversation_id, history)
+        return stream_answer(self, question, conversation_id, clean_history(history))
 
     def complete(self, question: str, history: list[tuple[str, str, str]]) -> tuple[Answer, str]:
         """One stateless exchange whose history the caller carries (OpenAI-style); stored for review."""
         question = self.validate_text(question, "message")
+        history = clean_history(history)
         result, hits, standalone = self._answer(question, history)
         _, answer_id = self.conversations.save(None, question, standalone, result, hits)
         return result, answer_id
@@ -259,7 +268,7 @@ class Assistant:
     def validate_text(self, text: str, field: str) -> str:
         """Strip control and bidi-override characters, then check emptiness and length."""
         if isinstance(text, str):
-            text = clean_user_text(text)
+            text = clean_user_text(text, field)
         if not isinstance(text, str) or is_blank(text):
             raise InvalidRequest(f"The {field} is empty. Send a question as non-empty text.")
         if len(text) > self.settings.max_message_chars:

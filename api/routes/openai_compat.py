@@ -14,11 +14,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.ratelimit import rate_limit
+from api.schemas import RequestModel
 from api.sse import SSE_HEADERS, frame
 from assistant.errors import InvalidRequest
 from assistant.streaming import public_citation
@@ -30,7 +31,7 @@ MODEL_ID = "scn-assistant"
 FALLBACK_NOTICE = "\n\n(تعذّر التحقق من الإجابة المولَّدة، وهذه إجابة مقتبسة من الوثائق مباشرة:)\n\n"
 
 
-class Message(BaseModel):
+class Message(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     role: str
@@ -42,7 +43,7 @@ class Message(BaseModel):
         return self.content or ""
 
 
-class CompletionRequest(BaseModel):
+class CompletionRequest(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     model: str | None = None

@@ -10,11 +10,19 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from api.staff.i18n import DEFAULT_LANG, pick_lang, translate
 from api.staff.security import csrf_token
+from assistant.text_safety import clean_for_display
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+def _displayable(value: Any) -> Any:
+    if isinstance(value, Markup):  # already-escaped HTML (the charts): removing characters keeps it safe
+        return Markup(clean_for_display(str(value)))
+    return clean_for_display(value) if isinstance(value, str) else value
+
 
 env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
@@ -22,6 +30,9 @@ env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # every printed value goes through the one sanitiser, so text stored before it (or by any other
+    # path) cannot carry control or bidi-override characters onto a staff page
+    finalize=lambda value: _displayable(value),
 )
 
 

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from assistant.text_safety import clean_user_text
 
 
 def utcnow() -> datetime:
@@ -21,6 +23,16 @@ def new_id() -> str:
 
 class Base(DeclarativeBase):
     pass
+
+
+def _clean(key: str, value: Any) -> Any:
+    """The one sanitiser (assistant/text_safety.py) for every stored text field people write:
+    strings and lists of strings; None and other values pass unchanged."""
+    if isinstance(value, str):
+        return clean_user_text(value, key.replace("_", " "))
+    if isinstance(value, list):
+        return [clean_user_text(v, key.replace("_", " ")) if isinstance(v, str) else v for v in value]
+    return value
 
 
 class DocumentRecord(Base):
@@ -77,6 +89,10 @@ class AnswerRecord(Base):
     retrieved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
+    @validates("question", "standalone_question")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
 
 class FeedbackRecord(Base):
     """A judgement of one answer, from a user in the widget (thumbs) or from a staff review.
@@ -98,6 +114,10 @@ class FeedbackRecord(Base):
     expected_chunk_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
+    @validates("comment", "correction", "origin", "expected_chunk_ids")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
 
 class Message(Base):
     """The conversation as a transcript: user and assistant turns, in order."""
@@ -110,6 +130,10 @@ class Message(Base):
     content: Mapped[str] = mapped_column(Text)
     answer_id: Mapped[str | None] = mapped_column(ForeignKey("answers.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    @validates("content")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
 
 
 class StaffUser(Base):
@@ -129,6 +153,10 @@ class EvalDataset(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @validates("name", "description")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
 
 
 class EvalRowRecord(Base):
@@ -150,6 +178,13 @@ class EvalRowRecord(Base):
     source_answer_id: Mapped[str | None] = mapped_column(ForeignKey("answers.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @validates(
+        "external_id", "question", "reference_answer", "evidence", "tags", "key_facts",
+        "reference_chunk_ids", "reference_document_ids",
+    )
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
 
 class EvalRun(Base):
     __tablename__ = "eval_runs"
@@ -157,6 +192,11 @@ class EvalRun(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     dataset_id: Mapped[str] = mapped_column(ForeignKey("eval_datasets.id"), index=True)
     label: Mapped[str] = mapped_column(String(200), default="")
+
+    @validates("label")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
