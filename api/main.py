@@ -29,6 +29,15 @@ def serving_settings(config: Settings) -> Settings:
     return config
 
 
+def server_options(config: Settings) -> dict[str, object]:
+    """uvicorn options that decide where the client address comes from: X-Forwarded-For and
+    X-Forwarded-Proto only from ASSISTANT_TRUSTED_PROXIES (uvicorn's own default would believe them
+    from 127.0.0.1, letting any local process pick its address), else the TCP peer."""
+    if not config.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(config.trusted_proxies)}
+
+
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,6 +53,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         per_ip=config.rate_limit_per_ip,
         per_origin=config.rate_limit_per_origin,
         storage_uri=config.rate_limit_storage,
+        origin_share=config.rate_limit_origin_share,
     )
     app.add_middleware(
         RequestSizeLimit,

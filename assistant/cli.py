@@ -142,8 +142,10 @@ def serve(
     """Serve the HTTP API."""
     import uvicorn
 
+    from api.main import server_options
+
+    settings = _settings()
     if workers > 1:
-        settings = _settings()
         if not settings.chroma_url:
             typer.echo(
                 "warning: several workers on the embedded Chroma; set ASSISTANT_CHROMA_URL to a Chroma "
@@ -152,13 +154,19 @@ def serve(
             )
         # each worker process builds its own app (and Assistant) from the same environment
         uvicorn.run(
-            "api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+            "api.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            **server_options(settings),
         )
         return
 
     from api.main import create_app
 
-    uvicorn.run(create_app(_settings()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **server_options(settings))
 
 
 @app.command()

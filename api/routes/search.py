@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
+from api.ratelimit import rate_limit
 from api.schemas import SearchRequest, SearchResponse, SearchResult
 
-router = APIRouter(prefix="/v1", tags=["search"])
+router = APIRouter(prefix="/v1", tags=["search"], dependencies=[Depends(rate_limit)])
 
 
 @router.post("/search", response_model=SearchResponse)
