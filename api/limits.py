@@ -34,7 +34,7 @@ class RequestSizeLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit():
             if int(declared) > limit:
-                await self._reject(send, limit)
+                await self._reject(send, limit, scope["path"])
                 return
             await self.app(scope, receive, send)  # the server stops reading at Content-Length
             return
@@ -49,7 +49,7 @@ class RequestSizeLimit:
             body = message.get("body", b"")
             received += len(body)
             if received > limit:
-                await self._reject(send, limit)
+                await self._reject(send, limit, scope["path"])
                 return
             chunks.append(body)
             if not message.get("more_body", False):
@@ -66,10 +66,17 @@ class RequestSizeLimit:
         await self.app(scope, replay, send)
 
     @staticmethod
-    async def _reject(send: Send, limit: int) -> None:
-        body = json.dumps(
-            {"error": "request_too_large", "message": f"The request body is larger than {limit} bytes."}
-        ).encode()
+    async def _reject(send: Send, limit: int, path: str) -> None:
+        from api.errors import OPENAI_PATHS
+
+        message = f"The request body is larger than {limit} bytes."
+        if path.startswith(OPENAI_PATHS):  # OpenAI's error shape on the OpenAI-compatible routes
+            payload: dict = {
+                "error": {"message": message, "type": "request_too_large", "code": "request_too_large"}
+            }
+        else:
+            payload = {"error": "request_too_large", "message": message}
+        body = json.dumps(payload).encode()
         await send(
             {
                 "type": "http.response.start",

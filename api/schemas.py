@@ -101,6 +101,12 @@ class DocumentOut(BaseModel):
     updated_at: str | None
 
 
+class HealthResponse(BaseModel):
+    status: str = Field(..., description="ok")
+    chunks: int = Field(..., description="Chunks in the loaded index.")
+    worker: int = Field(..., description="Process id of the API worker that answered.")
+
+
 class DocumentsResponse(BaseModel):
     documents: list[DocumentOut]
 
@@ -124,11 +130,15 @@ class OpenAIError(BaseModel):
     error: OpenAIErrorBody
 
 
+CHAT_EVENTS = ["delta", "reset", "citations", "done", "error"]
+
+
 def error_responses(
-    *statuses: int, model: type[BaseModel] = ErrorResponse
+    *statuses: int, model: type[BaseModel] = ErrorResponse, events: list[str] | None = None
 ) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for the errors a route can really answer, with the real body shape."""
     described = {
+        403: "The page's Origin is not in ASSISTANT_ALLOWED_ORIGINS (origin_not_allowed).",
         404: "Unknown conversation_id or answer_id.",
         413: "The request body is larger than ASSISTANT_MAX_REQUEST_KB (64 kB by default).",
         422: "Invalid request: malformed JSON, a missing or wrongly typed field, an empty or too long "
@@ -137,8 +147,22 @@ def error_responses(
         503: "No documents are indexed yet (index_not_ready) or a store cannot be reached "
         "(store_unavailable).",
     }
+    sse_event: dict[str, Any] = {
+        "type": "object",
+        "properties": {"data": {"type": "string", "description": "JSON text (or [DONE])"}},
+        "required": ["data"],
+    }
+    if events:
+        sse_event["properties"]["event"] = {"type": "string", "enum": events}
     responses: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
+        if status == 200:  # a streaming route: JSON, or Server-Sent Events with "stream": true
+            responses[200] = {
+                "description": "The answer as JSON, or with \"stream\": true as Server-Sent Events "
+                "(text/event-stream). The schema is that of one event; `data` is JSON text.",
+                "content": {"text/event-stream": {"schema": sse_event}},
+            }
+            continue
         entry: dict[str, Any] = {"model": model, "description": described[status]}
         if status == 429:
             entry["headers"] = {

@@ -25,7 +25,7 @@ class FeedbackResponse(BaseModel):
 
 
 @router.post(
-    "/feedback", response_model=FeedbackResponse, responses=error_responses(404, 413, 422, 429, 503)
+    "/feedback", response_model=FeedbackResponse, responses=error_responses(403, 404, 413, 422, 429, 503)
 )
 async def feedback(body: FeedbackRequest, request: Request, assistant: AssistantDep) -> FeedbackResponse:
     feedback_id = await run_in_threadpool(

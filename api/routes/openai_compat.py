@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.ratelimit import rate_limit
-from api.schemas import RequestModel
+from api.schemas import OpenAIError, RequestModel, error_responses
 from api.sse import SSE_HEADERS, frame
 from assistant.errors import InvalidRequest
 from assistant.streaming import public_citation
@@ -78,7 +78,7 @@ def envelope(kind: str, completion_id: str, created: int) -> dict[str, Any]:
     return {"id": completion_id, "object": kind, "created": created, "model": MODEL_ID}
 
 
-@router.get("/models")
+@router.get("/models", responses=error_responses(403, model=OpenAIError))
 def models() -> dict[str, Any]:
     return {
         "object": "list",
@@ -88,7 +88,11 @@ def models() -> dict[str, Any]:
     }
 
 
-@router.post("/chat/completions", dependencies=[Depends(rate_limit)])
+@router.post(
+    "/chat/completions",
+    dependencies=[Depends(rate_limit)],
+    responses=error_responses(200, 403, 413, 422, 429, 503, model=OpenAIError),
+)
 async def chat_completions(body: CompletionRequest, assistant: AssistantDep):
     question, history = split_messages(body.messages)
     created = int(time.time())
