@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.ratelimit import client_ip
 from api.staff.render import flash, redirect, render
 from api.staff.security import (
+    SESSION_MAX_AGE,
     LoginRequired,
     LoginThrottle,
     UserDep,
@@ -21,7 +22,13 @@ from api.staff.security import (
     staff_router,
 )
 from api.static_files import static_response
-from assistant.staff_auth import MAX_PASSWORD_CHARS, authenticate, normalise_username
+from assistant.staff_auth import (
+    MAX_PASSWORD_CHARS,
+    authenticate,
+    end_session,
+    normalise_username,
+    start_session,
+)
 
 log = logging.getLogger("api.staff")
 
@@ -70,8 +77,14 @@ async def login(
         )
     throttle.succeeded(f"user:{name}")
     lang = request.session.get("lang")
+    old = request.session.get("sid")
+    if old:
+        await run_in_threadpool(end_session, sessions, str(old))
+    session_id = await run_in_threadpool(start_session, sessions, user.id, SESSION_MAX_AGE)
     request.session.clear()  # a fresh session (and CSRF token) on every sign-in
-    request.session.update({"uid": user.id, "fp": user.fingerprint, "csrf": secrets.token_urlsafe(32)})
+    request.session.update(
+        {"uid": user.id, "sid": session_id, "fp": user.fingerprint, "csrf": secrets.token_urlsafe(32)}
+    )
     if lang:
         request.session["lang"] = lang
     log.info("staff sign-in: %r (%s)", user.username, user.role)
@@ -81,6 +94,7 @@ async def login(
 @signed_in.post("/logout")
 def logout(request: Request, user: UserDep) -> Response:
     lang = request.session.get("lang")
+    end_session(request.app.state.assistant.sessions, str(request.session.get("sid", "")))
     request.session.clear()
     if lang:
         request.session["lang"] = lang

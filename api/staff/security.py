@@ -1,8 +1,10 @@
 """Sign-in, roles, CSRF and security headers for the staff area.
 
 * Sessions are Starlette's signed cookie (itsdangerous), path /staff, HttpOnly, SameSite=Lax,
-  8 hours. The session holds the user id, a fingerprint of the password hash (changing the
-  password ends every session), the CSRF token, the language and one-shot messages.
+  8 hours. The cookie holds the user id, the id of a server-side session row (staff_sessions:
+  signing out, a password change or disabling the account deletes it, ending the session on
+  every worker), a fingerprint of the password hash, the CSRF token, the language and one-shot
+  messages.
 * Every staff page needs a signed-in user (anonymous → 303 to the sign-in page; JSON endpoints
   → 401 JSON). Admin-only actions answer 403 to reviewers.
 * Every POST carries the session's CSRF token (hidden form field ``csrf_token`` or header
@@ -21,7 +23,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from api.origins import own_origin
-from assistant.staff_auth import Staff, get_user
+from assistant.staff_auth import Staff, session_user
 
 SESSION_COOKIE = "scn_staff"
 SESSION_MAX_AGE = 8 * 60 * 60
@@ -74,13 +76,19 @@ def csrf_token(request: Request) -> str:
 
 
 def current_user(request: Request) -> Staff:
-    user_id = request.session.get("uid")
-    if not user_id:
+    """The signed-in account. The signed cookie names a server-side session (``sid``); signing out,
+    a password change or disabling the account deletes it, so an old cookie stops working at once."""
+    user_id, session_id = request.session.get("uid"), request.session.get("sid")
+    if not user_id or not session_id:
         raise LoginRequired()
-    user = get_user(request.app.state.assistant.sessions, user_id)
-    if user is None or not secrets.compare_digest(user.fingerprint, request.session.get("fp", "")):
-        request.session.pop("uid", None)
-        request.session.pop("fp", None)
+    user = session_user(request.app.state.assistant.sessions, str(session_id))
+    if (
+        user is None
+        or user.id != user_id
+        or not secrets.compare_digest(user.fingerprint, request.session.get("fp", ""))
+    ):
+        for key in ("uid", "fp", "sid"):
+            request.session.pop(key, None)
         raise LoginRequired()
     request.state.staff = user
     return user
