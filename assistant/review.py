@@ -160,7 +160,7 @@ class ReviewQueue:
         query = select(AnswerRecord).order_by(AnswerRecord.created_at.desc(), AnswerRecord.id)
         if filters.date_from:
             query = query.where(AnswerRecord.created_at >= datetime.combine(filters.date_from, time(), UTC))
-        if filters.date_to:
+        if filters.date_to and filters.date_to < date.max:  # date.max: no end (and no overflow)
             end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
             query = query.where(AnswerRecord.created_at < end)
         with self.sessions() as session:

@@ -60,7 +60,7 @@ def queue_page(
     kind: str = "",
     rating: str = "",
     status: str = "unreviewed",
-    page: int = 1,
+    page: str = "1",
 ) -> Response:
     assistant: Assistant = request.app.state.assistant
     assistant.refresh()
@@ -71,13 +71,14 @@ def queue_page(
         rating=_rating(rating),
         status=status if status in STATUSES else "unreviewed",
     )
+    page_number = int(page) if page.strip().isdigit() and len(page.strip()) < 7 else 1
     try:
         filters.date_from, filters.date_to = _date(date_from, "From"), _date(date_to, "To")
-        result = review_queue(assistant).list(filters, page=page)
+        result = review_queue(assistant).list(filters, page=page_number)
     except InvalidRequest as exc:
         error = exc.message
         filters.date_from = filters.date_to = None
-        result = review_queue(assistant).list(filters, page=page)
+        result = review_queue(assistant).list(filters, page=page_number)
     titles = assistant.retriever.titles
     return render(
         request,
