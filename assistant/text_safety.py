@@ -53,6 +53,27 @@ def clean_for_display(text: str) -> str:
     return _CONTROLS.sub("", _SURROGATE.sub("\ufffd", text))
 
 
+# --- CSV cells that spreadsheets would run as formulas (OWASP "CSV injection") ------------------
+# A cell starting with = + - @ tab or carriage return is a formula to Excel / LibreOffice / Sheets.
+# Export prefixes such a cell — and a cell that already is apostrophes followed by one of them, so
+# the mapping can be undone — with an apostrophe, which spreadsheets show as text and hide; import
+# removes exactly that one apostrophe, so export → import round-trips.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+CSV_BOM = "\ufeff"  # so Excel reads the UTF-8 file as UTF-8 (Arabic shows as Arabic)
+
+
+def spreadsheet_safe(cell: object) -> object:
+    if isinstance(cell, str) and _FORMULA.match(cell):
+        return "'" + cell
+    return cell
+
+
+def from_spreadsheet(cell: object) -> object:
+    if isinstance(cell, str) and cell.startswith("'") and _FORMULA.match(cell[1:]):
+        return cell[1:]
+    return cell
+
+
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u061c\u2060\ufeff]+")
 
 
