@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.ratelimit import client_ip
-from api.staff.render import flash, redirect, render
+from api.staff.i18n import translate
+from api.staff.render import flash, lang_of, redirect, render
 from api.staff.security import (
     SESSION_MAX_AGE,
     LoginRequired,
@@ -61,21 +62,22 @@ async def login(
     next: str = Form("", max_length=500),
 ) -> Response:
     name = normalise_username(username)
-    client = f"ip:{client_ip(request)}"
-    if throttle.blocked(f"user:{name}", client):
-        log.warning("staff sign-in throttled for %r", name[:120])
-        return render(
-            request, "staff/login.html", 429, next=safe_next(next), error="login_throttled", username=name
-        )
+    address = client_ip(request)
+    wait = throttle.wait(name, address)
+    if wait:
+        log.warning("staff sign-in throttled for %r (%d s)", name[:120], wait)
+        return throttled(request, name, next, wait)
     sessions = request.app.state.assistant.sessions
     user = await run_in_threadpool(authenticate, sessions, name, password)
     if user is None:
-        throttle.failed(f"user:{name}", client)
+        wait = throttle.failed(name, address)
         log.warning("staff sign-in failed for %r", name[:120])
+        if wait:
+            return throttled(request, name, next, wait, failed=True)
         return render(
             request, "staff/login.html", 401, next=safe_next(next), error="login_failed", username=name
         )
-    throttle.succeeded(f"user:{name}")
+    throttle.succeeded(name, address)
     lang = request.session.get("lang")
     old = request.session.get("sid")
     if old:
@@ -89,6 +91,35 @@ async def login(
         request.session["lang"] = lang
     log.info("staff sign-in: %r (%s)", user.username, user.role)
     return redirect(safe_next(next))
+
+
+def throttled(request: Request, name: str, next: str, wait: int, failed: bool = False) -> Response:
+    """429 with Retry-After and the real wait on the page (in the page's language)."""
+    lang = lang_of(request)
+    message = translate("login_throttled", lang).format(seconds=wait, wait=wait_text(wait, lang))
+    if failed:
+        message = translate("login_failed", lang) + " " + message
+    response = render(
+        request,
+        "staff/login.html",
+        429,
+        next=safe_next(next),
+        error="login_throttled",
+        error_message=message,
+        username=name,
+        retry_after=wait,
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def wait_text(seconds: int, lang: str) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if lang == "ar":
+        parts = ([f"{minutes} دقيقة"] if minutes else []) + ([f"{rest} ثانية"] if rest or not minutes else [])
+        return " و".join(parts)
+    parts = ([f"{minutes} min"] if minutes else []) + ([f"{rest} s"] if rest or not minutes else [])
+    return " ".join(parts)
 
 
 @signed_in.post("/logout")

@@ -25,8 +25,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sign_in": ("دخول", "Sign in"),
     "login_failed": ("اسم المستخدم أو كلمة المرور غير صحيحة.", "Wrong username or password."),
     "login_throttled": (
-        "محاولات كثيرة غير ناجحة. انتظر بضع دقائق ثم حاول مجددًا.",
-        "Too many failed attempts. Wait a few minutes and try again.",
+        "محاولات كثيرة غير ناجحة لهذا الحساب من عنوانك. حاول مجددًا بعد {wait}.",
+        "Too many failed attempts for this account from your address. Try again in {wait}.",
     ),
     "login_hint": (
         "يُنشئ المشرف الحسابات بالأمر: assistant staff create",
