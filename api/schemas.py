@@ -97,6 +97,7 @@ class DocumentOut(BaseModel):
     place: str | None
     language: str
     source_path: str
+    source_url: str | None = Field(None, description="Where the document can be read online.")
     chunk_count: int
     updated_at: str | None
 

@@ -23,6 +23,7 @@ class SourceDocument:
     language: str = "ar"
     source_path: str = ""
     content_hash: str = ""
+    source_url: str | None = None  # where the document can be read online (http/https)
 
     def metadata(self) -> dict[str, str | None]:
         return {

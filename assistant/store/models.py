@@ -45,6 +45,7 @@ class DocumentRecord(Base):
     place: Mapped[str | None] = mapped_column(Text, nullable=True)
     language: Mapped[str] = mapped_column(String(10))
     source_path: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)  # the page online (metadata)
     content_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -59,6 +60,7 @@ class DocumentRecord(Base):
             "place": self.place,
             "language": self.language,
             "source_path": self.source_path,
+            "source_url": self.source_url,
             "chunk_count": self.chunk_count,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
