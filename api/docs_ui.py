@@ -27,7 +27,7 @@ def swagger_ui_folder():
 
 
 def install_docs(app: FastAPI) -> None:
-    @app.get("/docs", include_in_schema=False)
+    @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",

@@ -11,6 +11,7 @@ from api.schemas import HealthResponse, error_responses
 router = APIRouter(tags=["health"])
 
 
+@router.head("/healthz", include_in_schema=False)  # the same answer without a body (uptime probes)
 @router.get("/healthz", response_model=HealthResponse, responses=error_responses(503))
 def healthz(assistant: AssistantDep) -> JSONResponse:
     """200 when the database and Chroma answer and the index is loaded. A store that cannot be reached

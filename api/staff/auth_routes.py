@@ -38,7 +38,7 @@ signed_in = staff_router()
 throttle = LoginThrottle()
 
 
-@public.get("/assets/staff.css")
+@public.api_route("/assets/staff.css", methods=["GET", "HEAD"])
 def stylesheet(request: Request) -> Response:
     return static_response(request, "staff/staff.css", "text/css; charset=utf-8")
 
