@@ -244,6 +244,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review_item": ("عنصر المراجعة", "review item"),
     "chart_no_data": ("لا توجد بيانات للرسم.", "No data to chart."),
     "count": ("العدد", "Count"),
+    "lower_is_better": ("↓ القيمة الأقل أفضل", "↓ lower is better"),
+    "lower_is_better_short": ("الأقل أفضل", "lower is better"),
+    "table_region": ("جدول (يمكن تمريره أفقيًا)", "Table (scrolls sideways)"),
+    "chart_region": ("رسم بياني (يمكن تمريره أفقيًا)", "Chart (scrolls sideways)"),
+    "times_in_utc": ("الأوقات بالتوقيت العالمي المنسّق (UTC).", "Times are in UTC."),
+    # metric names (the code is shown next to them)
+    "metric_hit@1": ("الإصابة في أول نتيجة", "Hit at 1"),
+    "metric_hit@5": ("الإصابة في أول 5 نتائج", "Hit at 5"),
+    "metric_recall@5": ("الاستدعاء في أول 5", "Recall at 5"),
+    "metric_recall@10": ("الاستدعاء في أول 10", "Recall at 10"),
+    "metric_mrr@10": ("متوسط الرتبة العكسية (أول 10)", "Mean reciprocal rank (top 10)"),
+    "metric_ndcg@10": ("جودة الترتيب nDCG (أول 10)", "Ranking quality nDCG (top 10)"),
+    "metric_key_facts": ("الحقائق الأساسية الواردة", "Key facts found"),
+    "metric_f1": ("تطابق الكلمات F1", "Token overlap F1"),
+    "metric_citation_precision": ("دقة الاستشهاد", "Citation precision"),
+    "metric_faithfulness": ("الالتزام بالمصادر", "Faithfulness"),
+    "metric_refusal_accuracy": ("دقة قرار الرفض", "Refusal accuracy"),
+    "metric_correct_refusals": ("الرفض الصائب", "Correct refusals"),
+    "metric_false_refusals": ("الرفض الخاطئ", "False refusals"),
+    "metric_support": ("متوسط درجة الدعم", "Mean support"),
+    "metric_rows": ("الأسئلة", "Rows"),
+    "metric_answerable": ("القابلة للإجابة", "Answerable"),
+    "metric_unanswerable": ("غير القابلة للإجابة", "Unanswerable"),
+    "metric_errors": ("الأخطاء", "Errors"),
+    "metric_latency_ms_p50": ("زمن الإجابة الوسيط (م.ث)", "Latency p50 (ms)"),
+    "metric_latency_ms_p95": ("زمن الإجابة p95 (م.ث)", "Latency p95 (ms)"),
 }
 
 
@@ -256,3 +282,60 @@ def translate(key: str, lang: str) -> str:
     if pair is None:
         return key
     return pair[0] if lang == "ar" else pair[1]
+
+
+def metric_name(key: str, lang: str) -> str:
+    """The translated name of a report metric (the key itself when there is none)."""
+    return translate(f"metric_{key}", lang) if f"metric_{key}" in STRINGS else key
+
+
+def metric_labels(keys, lang: str) -> dict[str, str]:
+    return {key: metric_name(key, lang) for key in keys}
+
+
+# Messages raised in English by the stores (assistant/…), for the Arabic pages: (pattern, Arabic).
+# Groups of the pattern are filled into the Arabic text. An unknown message stays in English (and
+# the templates mark it lang="en").
+ERRORS_AR: tuple[tuple[str, str], ...] = (
+    (r"(From|To) must be a date \(YYYY-MM-DD\)\.", "يجب أن يكون التاريخ بالصيغة YYYY-MM-DD."),
+    (r"The start date is after the end date\.", "تاريخ البداية بعد تاريخ النهاية."),
+    (r"Choose correct, partly correct or wrong\.", "اختر: صحيحة أو صحيحة جزئيًا أو خاطئة."),
+    (r"Save a review before promoting the answer\.", "احفظ مراجعة قبل إضافة الإجابة إلى مجموعة."),
+    (r"Choose a dataset\.", "اختر مجموعة تقييم."),
+    (r"The (comment|corrected answer) is (\d+) characters long; the limit is (\d+)\.",
+     "النص طويل ({2} حرفًا)؛ الحد الأقصى {3}."),
+    (r"The dataset name is empty\.", "اسم المجموعة فارغ."),
+    (r"The dataset name is longer than 200 characters\.", "اسم المجموعة أطول من 200 حرف."),
+    (r"A dataset named '(.*)' already exists\.", "توجد مجموعة بالاسم «{1}» من قبل."),
+    (r"Type the dataset's name exactly \('(.*)'\) to confirm; nothing was deleted\.",
+     "اكتب اسم المجموعة كما هو («{1}») للتأكيد؛ لم يُحذف شيء."),
+    (r"A run of this dataset is still in progress; wait for it to finish, then delete\.",
+     "ما زالت جولة تقييم لهذه المجموعة قيد التشغيل؛ انتظر انتهاءها ثم احذف."),
+    (r"The dataset '(.*)' has no rows to evaluate\.", "لا توجد أسئلة في المجموعة «{1}» لتقييمها."),
+    (r"This answer is already in the dataset '(.*)'\.", "هذه الإجابة موجودة من قبل في المجموعة «{1}»."),
+    (r"The file holds no rows\.", "لا يحتوي الملف على أي سؤال."),
+    (r"The file is not UTF-8 text\.", "الملف ليس نصًا بترميز UTF-8."),
+    (r"The file is larger than (\d+) MB\.", "الملف أكبر من {1} ميغابايت."),
+    (r"Nothing was imported; fix these rows: (.*)", "لم يُستورد شيء؛ صحّح هذه الأسطر: {1}"),
+    (r"The dataset already has rows with id\(s\) (.*)\.", "في المجموعة من قبل أسئلة بالمعرّفات {1}."),
+    (r"Invalid value: (.*)\.", "قيمة غير صالحة: {1}."),
+    (r"Only administrators can do this\.", "هذا الإجراء متاح للمشرفين فقط."),
+    (r"Sign in to use the staff area\.", "سجّل الدخول لاستخدام لوحة الفريق."),
+    (r"No (dataset|row|evaluation run|answer) with id '(.*)'.*", "لا يوجد عنصر بالمعرّف «{2}»."),
+    (r"Error id ([0-9a-f]+)\.", "رقم الخطأ {1}."),
+)
+
+
+def translate_error(message: str | None, lang: str) -> tuple[str, str]:
+    """(text, its language) of an error message for a page in ``lang``."""
+    import re
+
+    if not message:
+        return "", lang
+    if lang != "ar":
+        return message, "en"
+    for pattern, arabic in ERRORS_AR:
+        found = re.fullmatch(pattern, message.strip(), flags=re.S)
+        if found:
+            return arabic.format(message, *found.groups()), "ar"
+    return message, "en"

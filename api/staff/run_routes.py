@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from api.staff import charts
-from api.staff.i18n import translate
+from api.staff.i18n import metric_labels, translate
 from api.staff.render import lang_of, render
 from api.staff.security import PageNotFound, UserDep, staff_router
 from assistant.errors import InvalidRequest, NotFound
@@ -75,12 +75,16 @@ def compare_page(request: Request, user: UserDep, a: str = "", b: str = "") -> R
     lang = lang_of(request)
     side_a = {k: v["a"] for k, v in result["summary"].items()}
     side_b = {k: v["b"] for k, v in result["summary"].items()}
+    shown = score_metrics(side_a, side_b)
     chart = charts.bar_chart(
-        score_metrics(side_a, side_b),
+        shown,
         [(f"A: {run_name(result['run_a'])}", side_a), (f"B: {run_name(result['run_b'])}", side_b)],
         title=translate("metrics_chart", lang),
         empty=translate("chart_no_data", lang),
         testid="chart-compare",
+        labels=metric_labels(shown, lang),
+        lower_is_better=LOWER_IS_BETTER,
+        lower_note=translate("lower_is_better", lang),
     )
     siblings = store.list_runs(run_a.dataset_id)
     return render(
@@ -94,6 +98,7 @@ def compare_page(request: Request, user: UserDep, a: str = "", b: str = "") -> R
         siblings=siblings,
         run_name=run_name,
         metric_keys=METRIC_KEYS,
+        lower_is_better=LOWER_IS_BETTER,
     )
 
 
@@ -146,16 +151,29 @@ def run_page(request: Request, run_id: str, user: UserDep) -> Response:
                 better = delta < 0 if key in LOWER_IS_BETTER else delta > 0
         summary_rows.append((key, value, prev, delta, better))
     empty = translate("chart_no_data", lang)
-    metric_chart = charts.bar_chart(metrics, series, title=translate("metrics_chart", lang), empty=empty)
+    metric_chart = charts.bar_chart(
+        metrics,
+        series,
+        title=translate("metrics_chart", lang),
+        empty=empty,
+        labels=metric_labels(metrics, lang),
+        lower_is_better=LOWER_IS_BETTER,
+        lower_note=translate("lower_is_better", lang),
+    )
     tag_chart = charts.heat_table(
-        report["by_tag"], title=translate("by_tag", lang), rows_label=translate("rows", lang), empty=empty
+        report["by_tag"],
+        title=translate("by_tag", lang),
+        rows_label=translate("rows", lang),
+        empty=empty,
+        labels=metric_labels({k for v in report["by_tag"].values() for k in v}, lang),
+        lower_is_better=LOWER_IS_BETTER,
     )
     histograms = [
         (
             key,
             charts.histogram(
                 report["distribution"].get(key, []),
-                title=f"{translate('distribution', lang)}: {key}",
+                title=f"{translate('distribution', lang)}: {metric_labels([key], lang)[key]}",
                 empty=empty,
                 testid=f"chart-distribution-{key}",
                 colour=colour,
@@ -176,4 +194,5 @@ def run_page(request: Request, run_id: str, user: UserDep) -> Response:
         row_columns=ROW_COLUMNS,
         run_name=run_name,
         summary_rows=summary_rows,
+        lower_is_better=LOWER_IS_BETTER,
     )
