@@ -89,6 +89,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "of": ("من", "of"),
     "previous": ("السابق", "Previous"),
     "next": ("التالي", "Next"),
+    "first_page": ("الأولى", "First"),
+    "last_page": ("الأخيرة", "Last"),
     "refused_badge": ("رُفضت", "refused"),
     # item
     "item_title": ("مراجعة إجابة", "Review an answer"),
