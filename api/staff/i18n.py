@@ -12,6 +12,43 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_review": ("قائمة المراجعة", "Review queue"),
     "nav_datasets": ("مجموعات التقييم", "Datasets"),
     "nav_runs": ("جولات التقييم", "Evaluation runs"),
+    "nav_accounts": ("الحسابات", "Accounts"),
+    # accounts
+    "accounts_title": ("حسابات فريق العمل", "Staff accounts"),
+    "accounts_intro": (
+        "للمشرفين: إنشاء الحسابات، وتغيير الدور، وتعطيل الحساب أو تفعيله، وتعيين كلمة مرور جديدة. "
+        "تعطيل الحساب أو تغيير كلمة مروره يُنهي جلساته المفتوحة فورًا.",
+        "For administrators: create accounts, change roles, disable or enable an account, set a new "
+        "password. Disabling an account or changing its password ends its open sessions at once.",
+    ),
+    "account_role": ("الدور", "Role"),
+    "account_active": ("نشط", "active"),
+    "account_disabled_badge": ("معطّل", "disabled"),
+    "enable": ("تفعيل", "Enable"),
+    "disable": ("تعطيل", "Disable"),
+    "you": ("أنت", "you"),
+    "not_yourself": ("لا يمكنك تعطيل حسابك", "You cannot disable your own account"),
+    "reset_password": ("تعيين كلمة مرور جديدة", "Set a new password"),
+    "reset_password_hint": (
+        "تنتهي كل الجلسات المفتوحة لهذا الحساب.",
+        "Every open session of this account ends.",
+    ),
+    "new_password": ("كلمة المرور الجديدة", "New password"),
+    "confirm_password": ("أعد كتابة كلمة المرور", "Repeat the password"),
+    "create_account": ("إنشاء حساب", "Create an account"),
+    "username_rules": (
+        "من 3 إلى 64 حرفًا: حروف لاتينية وأرقام و . _ @ -",
+        "3 to 64 characters: Latin letters, digits and . _ @ -",
+    ),
+    "password_rules": (
+        "10 أحرف على الأقل، و4 أحرف مختلفة على الأقل، وليست اسم المستخدم.",
+        "At least 10 characters, at least 4 different ones, not the username.",
+    ),
+    "account_created": ("أُنشئ الحساب:", "Account created:"),
+    "account_role_changed": ("تغيّر دور الحساب:", "Role changed:"),
+    "account_disabled": ("عُطّل الحساب وانتهت جلساته:", "Account disabled, its sessions ended:"),
+    "account_enabled": ("فُعّل الحساب:", "Account enabled:"),
+    "account_password_reset": ("عُيّنت كلمة مرور جديدة وانتهت الجلسات:", "New password set, sessions ended:"),
     "signed_in_as": ("مسجّل باسم", "Signed in as"),
     "role_reviewer": ("مراجع", "reviewer"),
     "role_admin": ("مشرف", "admin"),
@@ -325,6 +362,15 @@ ERRORS_AR: tuple[tuple[str, str], ...] = (
     (r"Sign in to use the staff area\.", "سجّل الدخول لاستخدام لوحة الفريق."),
     (r"No (dataset|row|evaluation run|answer) with id '(.*)'.*", "لا يوجد عنصر بالمعرّف «{2}»."),
     (r"Error id ([0-9a-f]+)\.", "رقم الخطأ {1}."),
+    (r"The two passwords differ\.", "كلمتا المرور مختلفتان."),
+    (r"You cannot (disable|demote) your own account\.", "لا يمكنك تعطيل حسابك أو خفض دوره."),
+    (r"An account named '(.*)' already exists\.", "يوجد حساب بالاسم «{1}» من قبل."),
+    (r"No account named '(.*)'\.", "لا يوجد حساب بالاسم «{1}»."),
+    (r"The username must be 3 to 64 characters.*", "اسم المستخدم 3 إلى 64 حرفًا لاتينيًا أو رقمًا أو . _ @ -"),
+    (r"The password must be at least (\d+) characters long\.", "يجب ألا تقل كلمة المرور عن {1} أحرف."),
+    (r"The password must use at least 4 different characters\.", "في كلمة المرور 4 أحرف مختلفة على الأقل."),
+    (r"The password must not be the username\.", "يجب ألا تكون كلمة المرور هي اسم المستخدم."),
+    (r"The role must be one of: .*", "الدور إما مراجع أو مشرف."),
 )
 
 

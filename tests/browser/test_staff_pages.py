@@ -50,6 +50,7 @@ def pages(world):
         "/staff/runs",
         f"/staff/runs/{second}",
         f"/staff/runs/compare?a={first}&b={second}",
+        "/staff/accounts",
     ]
 
 
