@@ -256,6 +256,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run_status_running": ("قيد التشغيل", "running"),
     "run_status_done": ("اكتملت", "done"),
     "run_status_failed": ("فشلت", "failed"),
+    "run_status_cancelled": ("أُلغيت", "cancelled"),
+    "cancel_run": ("إلغاء الجولة", "Cancel the run"),
+    "run_cancelled": (
+        "أُلغيت الجولة؛ احتُفظ بنتائج الأسئلة المنجزة.",
+        "Run cancelled; the rows done so far are kept.",
+    ),
+    "run_not_cancelled": ("لم تُلغَ الجولة:", "The run was not cancelled:"),
+    "run_cancelled_note": (
+        "أُلغيت هذه الجولة قبل اكتمالها. ابدأ جولة جديدة لتقييم المجموعة من جديد.",
+        "This run was cancelled before it finished. Start a new run to evaluate the dataset again.",
+    ),
     "progress": ("التقدّم", "Progress"),
     "no_runs": ("لا توجد جولات بعد.", "No runs yet."),
     "run_running_note": (
@@ -377,6 +388,8 @@ ERRORS_AR: tuple[tuple[str, str], ...] = (
     (r"No (dataset|row|evaluation run|answer) with id '(.*)'.*", "لا يوجد عنصر بالمعرّف «{2}»."),
     (r"Error id ([0-9a-f]+)\.", "رقم الخطأ {1}."),
     (r"The two passwords differ\.", "كلمتا المرور مختلفتان."),
+    (r"The run is already (\w+); only a queued or running run can be cancelled\.",
+     "لا يمكن إلغاء جولة انتهت أو أُلغيت؛ يُلغى فقط ما هو في الانتظار أو قيد التشغيل."),
     (r"Select at least one answer\.", "اختر إجابة واحدة على الأقل."),
     (r"Select at most (\d+) answers at a time\.", "اختر {1} إجابة على الأكثر في كل مرة."),
     (r"The search text is longer than (\d+) characters\.", "نص البحث أطول من {1} حرفًا."),
