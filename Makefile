@@ -26,10 +26,18 @@ install: $(STAMP)
 # Arabic font so screenshots show real glyphs, and PostgreSQL (the SQL tests also run on a throwaway
 # server the tests start on 127.0.0.1).
 SYSTEM_PACKAGES := fonts-dejavu-core chromium fonts-noto-core postgresql
+# Document tests: Tesseract with its Arabic model (OCR of scanned PDF pages) and LibreOffice Writer
+# (converts Word files to PDF as staff do); installed without recommends to keep CI set-up short.
+DOCUMENT_PACKAGES := tesseract-ocr tesseract-ocr-ara libreoffice-writer-nogui
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@missing=""; for p in $(DOCUMENT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@command -v npm >/dev/null 2>&1 || { echo "installing: npm"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 
@@ -61,7 +69,7 @@ test-fast: install
 	$(BIN)/pytest -q -m "not model and not server"
 
 eval: ingest
-	$(BIN)/assistant eval --dataset eval/questions.jsonl
+	$(BIN)/assistant eval --dataset evalsets/questions.jsonl
 
 bench: ingest
 	$(BIN)/python benchmarks/retrieval.py

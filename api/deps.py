@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 
 
 def get_assistant(request: Request) -> Assistant:

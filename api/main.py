@@ -17,8 +17,8 @@ from api.routes import chat, documents, feedback, health, openai_compat, search,
 from api.security_headers import SecurityHeaders
 from api.staff import install_staff
 from assistant import __version__
-from assistant.config import Settings, get_settings
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.config import Settings, get_settings, server_options  # noqa: F401 (re-exported)
 
 
 def serving_settings(config: Settings) -> Settings:
@@ -28,15 +28,6 @@ def serving_settings(config: Settings) -> Settings:
     if config.encoder_threads == 0:
         return config.model_copy(update={"encoder_threads": 1})
     return config
-
-
-def server_options(config: Settings) -> dict[str, object]:
-    """uvicorn options that decide where the client address comes from: X-Forwarded-For and
-    X-Forwarded-Proto only from ASSISTANT_TRUSTED_PROXIES (uvicorn's own default would believe them
-    from 127.0.0.1, letting any local process pick its address), else the TCP peer."""
-    if not config.trusted_proxies:
-        return {"proxy_headers": False}
-    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(config.trusted_proxies)}
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:

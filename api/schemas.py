@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from assistant.text_safety import unencodable_message
+from assistant.text.safety import unencodable_message
 
 
 def _find_unencodable(value: Any, field: str) -> str | None:
@@ -61,6 +61,7 @@ class CitationOut(BaseModel):
     quote: str
     chunk_id: str
     score: float
+    page: int | None = Field(None, description="Page of the quote in a paged document (PDF, slides).")
 
 
 class ChatResponse(BaseModel):

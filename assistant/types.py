@@ -24,6 +24,11 @@ class SourceDocument:
     source_path: str = ""
     content_hash: str = ""
     source_url: str | None = None  # where the document can be read online (http/https)
+    pages: int = 0  # pages of a paged file (PDF, slides); 0 for flowing text
+    page_breaks: tuple[int, ...] = ()  # offset of ``text`` where each page after the first starts
+    headings: tuple[tuple[int, int, str], ...] = ()  # (offset, level, text) of each heading line
+    warnings: tuple[str, ...] = ()  # what the loader repaired or could not read (ingest report)
+    ocr_pages: tuple[int, ...] = ()
 
     def metadata(self) -> dict[str, str | None]:
         return {
@@ -48,7 +53,11 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A retrievable span of a document: ``text == document.text[start:end]``."""
+    """A retrievable span of a document: ``text == document.text[start:end]``.
+
+    For a paged document ``page`` is the page the chunk starts on and ``page_breaks`` the
+    document offsets inside the chunk where a new page starts; ``section`` is the heading path
+    the chunk starts under («إعلان ميلبورن › التوصيات»)."""
 
     id: str
     document_id: str
@@ -56,6 +65,19 @@ class Chunk:
     start: int
     end: int
     text: str
+    page: int = 0  # 0: the document has no pages
+    page_breaks: tuple[int, ...] = ()
+    section: str = ""
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of a document offset inside this chunk (None for unpaged documents)."""
+        if not self.page:
+            return None
+        return self.page + sum(1 for b in self.page_breaks if b <= offset)
+
+    @property
+    def page_end(self) -> int | None:
+        return self.page_at(self.end - 1)
 
 
 @dataclass
@@ -80,6 +102,7 @@ class Citation:
     score: float
     start: int = 0  # offsets of the quote inside the document text
     end: int = 0
+    page: int | None = None  # page of the quote in a paged document (PDF, slides)
 
 
 @dataclass
@@ -100,6 +123,8 @@ class Retrieval:
     hits: list[Hit]
     evidence: list  # list[assistant.answer.evidence.Evidence]
     support: float
+    decline: str | None = None  # why the evidence cannot answer ("weak_evidence", "not_answered") or None
+    answerability: float | None = None  # the reader's best answerability (reader on)
 
 
 @dataclass

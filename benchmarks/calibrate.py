@@ -1,5 +1,5 @@
 """Choose the evidence lexical weight, the unknown-term penalty and the refusal threshold on
-eval/calibration.jsonl only.
+evalsets/calibration.jsonl only.
 
 For each lexical weight λ the sentences are rescored (cosine + λ·overlap); the answer is what the
 extractive composer would quote. The support score is the best sentence's score minus μ times the
@@ -9,7 +9,7 @@ share of the question's Arabic terms unknown to the corpus. Then every threshold
 The threshold picked maximises balanced accuracy = (answer rate + refusal rate) / 2, ties broken
 toward the lower threshold (fewer false refusals). Prints the table the choice was made from.
 
-    .venv/bin/python benchmarks/calibrate.py [--dataset eval/calibration.jsonl]
+    .venv/bin/python benchmarks/calibrate.py [--dataset evalsets/calibration.jsonl]
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ sys.path.insert(0, str(REPO))
 
 from assistant.answer.evidence import confidence, score_evidence, unknown_term_share  # noqa: E402
 from assistant.answer.extractive import ExtractiveComposer  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import key_fact_share  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 LAMBDAS = (0.0, 0.05, 0.1, 0.2)
 PENALTIES = (0.0, 0.05, 0.08, 0.1, 0.15)
@@ -39,13 +41,14 @@ THRESHOLDS = np.round(np.arange(0.76, 1.01, 0.005), 3)
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", type=Path, default=REPO / "eval" / "calibration.jsonl")
+    parser.add_argument("--dataset", type=Path, default=REPO / "evalsets" / "calibration.jsonl")
     parser.add_argument("--work", type=Path, default=REPO / ".cache" / "bench")
     args = parser.parse_args()
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
     settings = Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache)
-    assistant = Assistant(settings)
-    assistant.ingest(progress=False)
+    stores = Stores.open(settings)
+    ingest(stores, progress=False)
+    assistant = Assistant(settings, stores=stores)
     composer = ExtractiveComposer(max_sentences=settings.answer_max_sentences, margin=settings.answer_margin)
     rows = load_rows(args.dataset)
 

@@ -1,5 +1,5 @@
 """p50/p95 latency of POST /v1/chat, single requests one after another, against a real uvicorn
-server on 127.0.0.1 (extractive backend, real model). Questions: eval/questions.jsonl.
+server on 127.0.0.1 (extractive backend, real model). Questions: evalsets/questions.jsonl.
 
     .venv/bin/python benchmarks/chat_latency.py [--rounds 3]
 """
@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = [
         json.loads(line)["question"]
-        for line in (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        for line in (REPO / "evalsets" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,4 @@
-"""Chunk size and overlap vs retrieval and answers, on documents/ with eval/calibration.jsonl.
+"""Chunk size and overlap vs retrieval and answers, on documents/ with evalsets/calibration.jsonl.
 
 For each (max_tokens, overlap) the corpus is ingested with the real model into its own data dir,
 then the calibration questions are run: chunk-level R@1/R@5/MRR@10 (dense and hybrid), and the
@@ -16,12 +16,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.embedding import load_embedder  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import hit_at, mrr_at  # noqa: E402
 from assistant.eval.runner import evaluate, relevant_chunks  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 GRID = ((128, 1), (200, 0), (200, 1), (256, 1), (384, 1))
 
@@ -29,7 +31,7 @@ GRID = ((128, 1), (200, 0), (200, 1), (256, 1), (384, 1))
 def main() -> None:
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
     embedder = load_embedder(Settings(cache_dir=cache))
-    rows = load_rows(REPO / "eval" / "calibration.jsonl")
+    rows = load_rows(REPO / "evalsets" / "calibration.jsonl")
     answerable = [r for r in rows if r.answerable]
     header = ("tokens", "overlap", "chunks", "dense MRR", "hyb R@1", "hyb R@5", "hyb MRR", "facts")
     print(" ".join(f"{h:>9}" for h in header))
@@ -41,8 +43,9 @@ def main() -> None:
             chunk_max_tokens=max_tokens,
             chunk_overlap_sentences=overlap,
         )
-        assistant = Assistant(settings, embedder=embedder)
-        assistant.ingest(progress=False)
+        stores = Stores.open(settings, embedder)
+        ingest(stores, progress=False)
+        assistant = Assistant(settings, stores=stores)
         dense_mrr = r1 = r5 = mrr = 0.0
         for row in answerable:
             relevant = relevant_chunks(assistant, row)

@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistant.arabic import split_sentences  # noqa: E402
 from assistant.ingest.chunking import MODEL_MAX_TOKENS, PASSAGE_PROMPT_TOKENS, chunk_text  # noqa: E402
+from assistant.text.arabic import split_sentences  # noqa: E402
 
 SIZES = (128, 200, 256, 384)
 

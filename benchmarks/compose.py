@@ -1,4 +1,4 @@
-"""Choose how the extractive composer picks sentences, on eval/calibration.jsonl (answerable rows).
+"""Choose how the extractive composer picks sentences, on evalsets/calibration.jsonl (answerable rows).
 
 Grid: chunks passed to the composer (K), rank prior β, lexical weight λ, max sentences, margin.
 Prints the share of key facts found in the composed answer for each setting (no refusal here;
@@ -21,10 +21,12 @@ sys.path.insert(0, str(REPO))
 
 from assistant.answer.evidence import score_evidence  # noqa: E402
 from assistant.answer.extractive import ExtractiveComposer  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import key_fact_share  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 KS = (3, 5, 8)
 PRIORS = (0.0, 0.02, 0.05)
@@ -37,9 +39,10 @@ def main() -> None:
     settings = Settings(
         data_dir=cache / "bench" / "own-data", documents_dir=REPO / "documents", cache_dir=cache
     )
-    assistant = Assistant(settings)
-    assistant.ingest(progress=False)
-    rows = [r for r in load_rows(REPO / "eval" / "calibration.jsonl") if r.answerable]
+    stores = Stores.open(settings)
+    ingest(stores, progress=False)
+    assistant = Assistant(settings, stores=stores)
+    rows = [r for r in load_rows(REPO / "evalsets" / "calibration.jsonl") if r.answerable]
     results = []
     for k in KS:
         prepared = []

@@ -1,7 +1,7 @@
-"""Follow-up rewriting vs retrieval, on eval/conversations.jsonl (two-turn cases, real model).
+"""Follow-up rewriting vs retrieval, on evalsets/conversations.jsonl (two-turn cases, real model).
 
 For each case the second turn is retrieved three ways: (a) the raw follow-up alone, (b) naive
-concatenation of both turns, (c) the offline ``KeyTermRewriter`` (assistant/conversation.py) given the
+concatenation of both turns, (c) the offline ``KeyTermRewriter`` (assistant/chat/followups.py) given the
 first turn as history. Relevant chunks are those overlapping the evidence span of the second turn
 (like assistant/eval/runner.relevant_chunks). Reported per split: hit@5 and MRR@10 (hybrid retrieval),
 and for the rewriter how many second turns it treated as follow-ups. Rows tagged "dev" shaped the
@@ -23,12 +23,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from assistant.chat.followups import MAX_CARRIED_TERMS, KeyTermRewriter, Turn, is_followup  # noqa: E402
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.conversation import MAX_CARRIED_TERMS, KeyTermRewriter, Turn, is_followup  # noqa: E402
 from assistant.eval.dataset import EvalRow  # noqa: E402
 from assistant.eval.metrics import hit_at, mrr_at  # noqa: E402
 from assistant.eval.runner import relevant_chunks  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 METHODS = ("raw", "concat", "rewrite")
 
@@ -98,9 +100,10 @@ def main() -> None:
     settings = Settings(
         data_dir=cache / "bench" / "followups-data", documents_dir=REPO / "documents", cache_dir=cache
     )
-    assistant = Assistant(settings)
-    assistant.ingest(progress=False)
-    cases = load_cases(REPO / "eval" / "conversations.jsonl")
+    stores = Stores.open(settings)
+    ingest(stores, progress=False)
+    assistant = Assistant(settings, stores=stores)
+    cases = load_cases(REPO / "evalsets" / "conversations.jsonl")
     results = run(assistant, cases, args.max_terms)
 
     if args.verbose:

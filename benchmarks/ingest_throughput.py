@@ -29,7 +29,8 @@ from assistant.embedding import load_embedder  # noqa: E402
 from assistant.ingest.chunking import chunk_text  # noqa: E402
 from assistant.ingest.corpus import LoadFailure, load_corpus  # noqa: E402
 from assistant.ingest.indexer import sentence_records  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 
 def main() -> None:
@@ -52,7 +53,7 @@ def main() -> None:
                 if path.suffix == ".txt":  # a line of its own, or ingest skips the copy as a duplicate
                     text = f"نسخة رقم {i}\n\n" + path.read_text(encoding="utf-8")
                     target.write_text(text, encoding="utf-8")
-        assistant = Assistant(
+        stores = Stores.open(
             Settings(data_dir=Path(tmp) / "data", documents_dir=docs, cache_dir=cache), embedder=embedder
         )
         indexer_chunks = []
@@ -80,11 +81,11 @@ def main() -> None:
         raw_all = time.perf_counter() - started
 
         started = time.perf_counter()
-        report = assistant.ingest(progress=False)
+        report = ingest(stores, progress=False)
         ingest_s = time.perf_counter() - started
 
         started = time.perf_counter()
-        again = assistant.ingest(progress=False)
+        again = ingest(stores, progress=False)
         again_s = time.perf_counter() - started
 
     n = len(chunk_texts)

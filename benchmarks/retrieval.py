@@ -3,8 +3,8 @@
 Corpora and questions:
   * ARCD train (../shared/datasets/arcd-train.json): 231 Arabic Wikipedia paragraphs, one document
     each; 693 questions; the question's own paragraph is the relevant document.
-  * Our corpus (documents/) with eval/calibration.jsonl (used to choose the fusion) and
-    eval/questions.jsonl (held out); a chunk is relevant when it overlaps the evidence sentence.
+  * Our corpus (documents/) with evalsets/calibration.jsonl (used to choose the fusion) and
+    evalsets/questions.jsonl (held out); a chunk is relevant when it overlaps the evidence sentence.
 
 Methods: BM25, dense, weighted RRF (w, k) and convex combination of min-max scaled scores (w).
 Prints Recall@1/5/10 and MRR@10 per method. Each question is embedded and searched once; the
@@ -26,12 +26,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from assistant.chat.service import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.eval.dataset import load_rows  # noqa: E402
 from assistant.eval.metrics import dedupe, mrr_at, recall_at  # noqa: E402
 from assistant.eval.runner import relevant_chunks  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
 from assistant.retrieval.fusion import convex_combination, weighted_rrf  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 
 WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9)
 RRF_KS = (5, 20, 60)
@@ -125,28 +127,29 @@ def main() -> None:
     args = parser.parse_args()
 
     cache = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
-    own = Assistant(
-        Settings(data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache)
+    own_settings = Settings(
+        data_dir=args.work / "own-data", documents_dir=REPO / "documents", cache_dir=cache
     )
-    own.ingest(progress=False)
+    own_stores = Stores.open(own_settings)
+    ingest(own_stores, progress=False)
+    own = Assistant(own_settings, stores=own_stores)
     all_results: dict[str, dict[str, dict[str, float]]] = {}
     for name in ("calibration", "questions"):
         started = time.perf_counter()
-        all_results[f"own/{name}"] = evaluate_own(own, REPO / "eval" / f"{name}.jsonl")
+        all_results[f"own/{name}"] = evaluate_own(own, REPO / "evalsets" / f"{name}.jsonl")
         table(
-            f"Own corpus, eval/{name}.jsonl, chunk-level ({time.perf_counter() - started:.1f}s)",
+            f"Own corpus, evalsets/{name}.jsonl, chunk-level ({time.perf_counter() - started:.1f}s)",
             all_results[f"own/{name}"],
         )
 
     if args.arcd.exists():
         questions = write_arcd_corpus(args.arcd, args.work / "arcd-docs", args.limit)
-        arcd = Assistant(
-            Settings(
-                data_dir=args.work / "arcd-data", documents_dir=args.work / "arcd-docs", cache_dir=cache
-            ),
-            embedder=own.embedder,
+        arcd_settings = Settings(
+            data_dir=args.work / "arcd-data", documents_dir=args.work / "arcd-docs", cache_dir=cache
         )
-        report = arcd.ingest(progress=True)
+        arcd_stores = Stores.open(arcd_settings, own.embedder)
+        report = ingest(arcd_stores, progress=True)
+        arcd = Assistant(arcd_settings, stores=arcd_stores)
         print(
             f"\nARCD: {len(questions)} questions over {len(report.added) + len(report.unchanged)} paragraphs"
         )

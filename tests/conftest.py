@@ -20,6 +20,16 @@ DOCUMENTS = REPO / "documents"
 CACHE = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
 
 
+def ingest_into(assistant, documents: Path | None = None, **options):
+    """Ingest into the stores an Assistant reads, then have it reload at once: what `assistant
+    ingest` plus a serving process's next index check (``index_check_seconds``) do."""
+    from assistant.ingest.run import ingest
+
+    report = ingest(assistant.stores, documents, **options)
+    assistant.refresh(force=True)
+    return report
+
+
 class CountingEmbedder(Embedder):
     """Wraps an embedder and counts how many texts it was asked to embed."""
 
@@ -67,7 +77,7 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def real_assistant(tmp_path_factory, real_embedder):
     """The real assistant (real model, real Chroma, real SQLite) over documents/."""
-    from assistant.service import Assistant
+    from assistant.chat.service import Assistant
 
     data = tmp_path_factory.mktemp("real-data")
     # one client (127.0.0.1) asks many questions over the session: no rate limits here
@@ -79,7 +89,7 @@ def real_assistant(tmp_path_factory, real_embedder):
         rate_limit_per_origin="",
     )
     assistant = Assistant(settings, embedder=real_embedder)
-    report = assistant.ingest(progress=False)
+    report = ingest_into(assistant, progress=False)
     assert not report.failed, report.failed
     return assistant
 

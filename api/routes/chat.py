@@ -8,7 +8,7 @@ from api.deps import AssistantDep
 from api.ratelimit import rate_limit
 from api.schemas import CHAT_EVENTS, ChatRequest, ChatResponse, CitationOut, error_responses
 from api.sse import SSE_HEADERS, event_stream
-from assistant.streaming import public_citation
+from assistant.chat.streaming import public_citation
 
 router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[Depends(rate_limit)])
 

@@ -21,8 +21,8 @@ from api.deps import AssistantDep
 from api.ratelimit import rate_limit
 from api.schemas import OpenAIError, RequestModel, error_responses
 from api.sse import SSE_HEADERS, frame
+from assistant.chat.streaming import public_citation
 from assistant.errors import InvalidRequest
-from assistant.streaming import public_citation
 from assistant.types import Citation, StreamEvent
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.staff.security import CSP, PREFIX, SESSION_COOKIE, SESSION_MAX_AGE, LoginRequired, StaffError, is_api
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.staff_auth import secret_key
+from assistant.staff.accounts import secret_key
 
 log = logging.getLogger("api.staff")
 

@@ -1,5 +1,5 @@
 """Staff accounts in the browser (admins): list, create, change role, disable/enable, reset a
-password. The same rules as the CLI (assistant/staff_auth.py); disabling an account or giving it a
+password. The same rules as the CLI (assistant/staff/accounts.py); disabling an account or giving it a
 new password ends its open sessions at once. An admin cannot disable or demote their own account
 (the last way in could be lost)."""
 
@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.staff.render import flash, redirect, render
 from api.staff.security import AdminDep, staff_router
 from assistant.errors import InvalidRequest
-from assistant.staff_auth import (
+from assistant.staff.accounts import (
     MAX_PASSWORD_CHARS,
     ROLES,
     create_user,

@@ -23,7 +23,7 @@ from api.staff.security import (
     staff_router,
 )
 from api.static_files import static_response
-from assistant.staff_auth import (
+from assistant.staff.accounts import (
     MAX_PASSWORD_CHARS,
     authenticate,
     end_session,

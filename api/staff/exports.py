@@ -1,6 +1,6 @@
 """CSV and JSON Lines downloads of staff data (the review queue, feedback). CSV cells that a
 spreadsheet would run as formulas are neutralised and the file starts with a UTF-8 BOM
-(assistant/text_safety.py), as for dataset exports."""
+(assistant/text/safety.py), as for dataset exports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
-from assistant.text_safety import CSV_BOM, spreadsheet_safe
+from assistant.text.safety import CSV_BOM, spreadsheet_safe
 
 FORMATS = ("csv", "jsonl")
 

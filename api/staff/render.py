@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from api.staff.i18n import DEFAULT_LANG, metric_name, pick_lang, translate, translate_error
 from api.staff.security import csrf_token
-from assistant.text_safety import clean_for_display
+from assistant.text.safety import clean_for_display
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 

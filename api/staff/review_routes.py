@@ -14,9 +14,11 @@ from sqlalchemy import select
 from api.staff.exports import download
 from api.staff.render import flash, redirect, render
 from api.staff.security import UserDep, staff_router
+from assistant.chat.service import Assistant
 from assistant.errors import InvalidRequest, NotFound
 from assistant.eval.datasets import DatasetStore
-from assistant.review import (
+from assistant.staff.accounts import usernames
+from assistant.staff.review import (
     KINDS,
     MAX_BULK,
     MAX_SEARCH_CHARS,
@@ -25,8 +27,6 @@ from assistant.review import (
     QueueFilters,
     ReviewQueue,
 )
-from assistant.service import Assistant
-from assistant.staff_auth import usernames
 from assistant.store.models import AnswerRecord, FeedbackRecord
 
 log = logging.getLogger("api.staff")

@@ -23,7 +23,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from api.origins import own_origin
-from assistant.staff_auth import Staff, session_user
+from assistant.staff.accounts import Staff, session_user
 
 SESSION_COOKIE = "scn_staff"
 SESSION_MAX_AGE = 8 * 60 * 60

@@ -13,6 +13,11 @@
   const STORE_VERSION = 1;
   const MAX_STORED = 60;
 
+  // The page of a quote from a paged document (PDF, slides), shown next to its title: "ص 3" / "p. 3".
+  const pageLabel = (c, dir) => (Number(c.page) > 0
+    ? h('span', { class: 'page', 'data-testid': 'citation-page', text: (dir === 'rtl' ? 'ص ' : 'p. ') + Number(c.page) })
+    : null);
+
   const STRINGS = {
     ar: {
       title: 'مساعد شبكة المدن القوية',
@@ -314,6 +319,7 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Consolas, monospace; font-
 .chip:hover, .chip[aria-expanded=true] { border-color: var(--p); }
 .chip[aria-expanded=true] { box-shadow: inset 0 0 0 1px var(--p); }
 .num { display: inline-grid; place-items: center; min-width: 1.7em; height: 1.7em; padding: 0 4px; border-radius: 999px; background: var(--p); color: var(--on-p); font-size: .85em; font-weight: 700; }
+.page { white-space: nowrap; opacity: .75; font-size: .9em; }
 .chip-title { display: inline-block; max-width: 15em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; text-align: start; }
 /* the whole title in a tip over the chip on hover and keyboard focus (no layout shift) */
 .chips li { position: relative; }
@@ -701,7 +707,7 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
           const quote = h('blockquote', { class: 'quote', dir: 'auto', lang: langOf(c.quote), 'data-testid': 'citation-quote', 'aria-label': t.quote + ' ' + c.n });
           renderRich(quote, c.quote || '', null);
           return h('li', { class: 'passage', 'data-testid': 'citation-passage', 'data-n': String(c.n), 'aria-current': Number(c.n) === n ? 'true' : null },
-            h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), quote);
+            h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), pageLabel(c, this.dir_), quote);
         }));
       const url = doc && safeUrl(doc.source_url);
       const link = url ? h('a', { class: 'source-link', part: 'citation-source', 'data-testid': 'citation-source', href: url, target: '_blank',

@@ -17,10 +17,10 @@ import numpy as np
 
 from assistant.answer.base import GenerationFailed
 from assistant.answer.evidence import Evidence, is_quotable
-from assistant.arabic import bm25_tokens
 from assistant.embedding import Embedder
 from assistant.ingest.indexer import sentence_records
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
+from assistant.text.arabic import bm25_tokens
 from assistant.types import Chunk, Citation, Hit
 
 _DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
@@ -246,6 +246,7 @@ def build_citations(
                 score=round(score, 4),
                 start=record.start,
                 end=record.end,
+                page=chunk.page_at(record.start),
             )
         )
     return citations

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.arabic import bm25_tokens
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
+from assistant.text.arabic import bm25_tokens
 from assistant.types import Hit
+
+if TYPE_CHECKING:
+    from assistant.reader.runtime import Reading
 
 MIN_ANSWER_WORDS = 4  # fragments shorter than this are never quoted as answers
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -32,6 +36,7 @@ class Evidence:
     overlap: float  # idf-weighted share of the query's terms that the sentence contains
     hit_rank: int  # rank of the chunk the sentence came from (0 = best)
     hit: Hit
+    reading: Reading | None = None  # the reader's relevance, answerability and span (reader on)
 
 
 def term_overlap(weights: dict[str, float], sentence: str) -> float:
@@ -66,7 +71,7 @@ def score_evidence(
     relevance = cosine + lexical_weight · (idf-weighted share of the question's terms in the
     sentence); score = relevance + rank_prior / (1 + rank of the sentence's chunk), so sentences
     of the chunks hybrid retrieval trusts most are preferred. Both weights were chosen on
-    eval/calibration.jsonl (benchmarks/compose.py, docs/evaluation.md)."""
+    evalsets/calibration.jsonl (benchmarks/compose.py, docs/evaluation.md)."""
     if not hits:
         return []
     rank_of = {h.chunk.id: i for i, h in enumerate(hits)}

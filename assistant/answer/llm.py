@@ -35,9 +35,9 @@ from assistant.answer.prompts import (
     grounded_prompt,
     rewrite_prompt,
 )
-from assistant.arabic import normalize
 from assistant.embedding import Embedder
 from assistant.store.chroma_store import ChromaStore
+from assistant.text.arabic import normalize
 from assistant.types import Answer, Hit
 
 log = logging.getLogger(__name__)

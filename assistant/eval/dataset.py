@@ -1,4 +1,4 @@
-"""Evaluation rows read straight from a JSONL/CSV file (schema in eval/README.md), for scripts.
+"""Evaluation rows read straight from a JSONL/CSV file (schema in evalsets/README.md), for scripts.
 
 Parsing and validation are ``dataset_io``'s, the same the staff import uses; an ``EvalRow`` carries
 the stored field names, so ``scoring.RowScorer`` scores it exactly like a row kept in the database.

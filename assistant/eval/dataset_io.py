@@ -1,6 +1,6 @@
 """Dataset rows as files (JSON Lines or CSV) and the validation of row fields.
 
-File columns follow eval/README.md: ``id`` (stored as ``external_id``), ``question``, ``tags``,
+File columns follow evalsets/README.md: ``id`` (stored as ``external_id``), ``question``, ``tags``,
 ``answerable``, ``document_ids`` (stored as ``reference_document_ids``), ``key_facts``,
 ``reference_answer``, ``evidence``, plus ``reference_chunk_ids`` and ``source_answer_id``. The
 stored names ``external_id`` and ``reference_document_ids`` are accepted as aliases.
@@ -8,8 +8,8 @@ stored names ``external_id`` and ``reference_document_ids`` are accepted as alia
 In CSV, list columns are JSON arrays (``["a", "b"]``, what export writes) or ``|``-separated text
 (``a|b``); ``answerable`` is true/false, 1/0 or yes/no, empty meaning true. Export always writes
 JSON arrays, so export → import round-trips exactly. CSV export starts with a UTF-8 byte order mark
-(Excel then shows Arabic) and neutralises cells a spreadsheet would run as a formula (assistant/
-text_safety.py: a leading apostrophe, removed again on import).
+(Excel then shows Arabic) and neutralises cells a spreadsheet would run as a formula
+(assistant/text/safety.py: a leading apostrophe, removed again on import).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from assistant.errors import InvalidRequest
-from assistant.text_safety import CSV_BOM, from_spreadsheet, spreadsheet_safe
+from assistant.text.safety import CSV_BOM, from_spreadsheet, spreadsheet_safe
 
 FORMATS = ("jsonl", "csv")
 FILE_COLUMNS = (

@@ -6,7 +6,7 @@ Corpus-level values come from ``aggregate``, which returns the Haystack-style
 ``{"score": mean, "individual_scores": [...]}`` (``None`` entries are skipped in the mean).
 
 Token F1 (``token_f1``): SQuAD-style bag-of-tokens F1 between the answer and the reference answer,
-on ``assistant.arabic.bm25_tokens`` — the same analyser BM25 uses: NFKC, diacritics/tatweel removed,
+on ``assistant.text.arabic.bm25_tokens`` — the same analyser BM25 uses: NFKC, diacritics/tatweel removed,
 alef/hamza/ى/ة folded, Arabic and English stopwords dropped, Light10 stem (so «والمدن» matches
 «مدن»). It plays the part of SQuAD's "lowercase, drop articles and punctuation" for Arabic.
 Citation markers ``[n]`` are removed first so their digits do not count as tokens.
@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from statistics import mean
 from typing import Any
 
-from assistant.arabic import bm25_tokens, normalize
+from assistant.text.arabic import bm25_tokens, normalize
 
 OVERLAP_THRESHOLD = 0.5
 _MARKER = re.compile(r"\[\s*[0-9\u0660-\u0669\u06f0-\u06f9][0-9\u0660-\u0669\u06f0-\u06f9,،\s]*\]")
@@ -103,6 +103,16 @@ def key_fact_share(answer: str, facts: Sequence[str]) -> float:
     if not facts:
         return 1.0
     return sum(contains_fact(answer, f) for f in facts) / len(facts)
+
+
+def first_sentence(answer: str) -> str:
+    """The reply's first line: the lead span of an answer-first reply, else its first quoted sentence."""
+    return _MARKER.sub(" ", answer.strip().split("\n", 1)[0]).strip()
+
+
+def first_sentence_hit(first: str, facts: Sequence[str]) -> float:
+    """1 when the first line holds at least one key fact (a list reply leads with one item)."""
+    return float(any(contains_fact(first, f) for f in facts)) if facts else 1.0
 
 
 def answer_tokens(text: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 Rules:
 
-- Chunks are greedy runs of whole sentences (from ``assistant.sentences.split_sentences``) whose text,
+- Chunks are greedy runs of whole sentences (from ``assistant.text.sentences.split_sentences``) whose text,
   ``text[first.start:last.end]`` with its inner whitespace and newlines, counts at most
   ``max_tokens - PASSAGE_PROMPT_TOKENS`` tokens: the ~3 tokens of the "passage: " prompt the embedder
   prepends are reserved so that prompt + chunk stays within ``max_tokens``.
@@ -10,6 +10,8 @@ Rules:
   when they would not leave room for at least one new sentence).
 - A paragraph break (blank line) ends the chunk if the chunk is already at least half full, and a chunk
   does not end on a heading (a short one-line paragraph): it moves to the next chunk with its text.
+- A heading the loader knows of (``section_starts``) always starts a chunk, without overlap from the
+  previous section, so a chunk's heading path (:mod:`assistant.ingest.structure`) is its own.
 - The one exception to "never cut a sentence": a sentence longer than the model's hard limit
   (``MODEL_MAX_TOKENS`` = 510, i.e. 512 positions minus <s> and </s>; 507 text tokens after the prompt
   reserve) is cut into pieces that fit, at clause boundaries («،», «؛», ";", ",") and, only when a
@@ -26,7 +28,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from assistant.sentences import split_sentences
+from assistant.text.sentences import split_sentences
 from assistant.types import Chunk
 
 __all__ = ["chunk_text", "chunk_id", "MODEL_MAX_TOKENS", "PASSAGE_PROMPT_TOKENS"]
@@ -48,8 +50,12 @@ def chunk_text(
     *,
     max_tokens: int,
     overlap_sentences: int,
+    section_starts: frozenset[int] = frozenset(),
 ) -> list[Chunk]:
-    """Pack the sentences of ``text`` into chunks; ``chunk.text == text[chunk.start:chunk.end]``."""
+    """Pack the sentences of ``text`` into chunks; ``chunk.text == text[chunk.start:chunk.end]``.
+
+    A sentence starting at one of ``section_starts`` (the offsets of heading lines) always starts
+    a new chunk, and no sentence of the previous section is repeated before it."""
     hard = MODEL_MAX_TOKENS - PASSAGE_PROMPT_TOKENS
     budget = max(1, min(max_tokens, MODEL_MAX_TOKENS) - PASSAGE_PROMPT_TOKENS)
     units: list[Span] = []
@@ -64,6 +70,7 @@ def chunk_text(
         para[i] and (i + 1 == len(units) or para[i + 1]) and counts[i] <= HEADING_MAX_TOKENS
         for i in range(len(units))
     ]
+    section = [i > 0 and units[i][0] in section_starts for i in range(len(units))]
 
     def exact(a: int, b: int) -> int:  # tokens of units[a:b] as one span of text
         return count_tokens(text[units[a][0] : units[b - 1][1]])
@@ -73,7 +80,7 @@ def chunk_text(
     while fresh < len(units):
         end, total = fresh + 1, sum(counts[start : fresh + 1])
         while end < len(units):
-            if para[end] and total >= budget / 2:
+            if section[end] or (para[end] and total >= budget / 2):
                 break
             if total + counts[end] > budget:
                 break
@@ -88,6 +95,8 @@ def chunk_text(
         start = max(end - max(overlap_sentences, 0), spans[-1][0] + 1)
         while start < end and sum(counts[start : end + 1]) > budget:
             start += 1
+        if end < len(units) and section[end]:
+            start = end
 
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}

@@ -1,9 +1,12 @@
 """Remove web-page boilerplate from a loaded text, keeping the article text unchanged.
 
 ``clean_text`` is applied to every loaded text whatever its format, so raw pages dropped in by
-users are treated like the bundled ones. It works on whole lines only: a line is either kept
+users are treated like the bundled ones. It works on whole lines: a line is either kept
 exactly as it was (apart from trailing whitespace) or dropped, so an article sentence is never
-cut. The rules are data (``RULES``), each a compiled pattern that must match a *whole* line
+cut. The one exception is ``INLINE_ARTEFACTS``, placeholders a saved page leaves inside a
+sentence (the «[email protected]» of obfuscated e-mail addresses), removed where they stand.
+
+The rules are data (``RULES``), each a compiled pattern that must match a *whole* line
 (stripped of surrounding whitespace) and an action:
 
 * ``drop``: drop the line.
@@ -187,16 +190,29 @@ def _matching_rule(line: str) -> LineRule | None:
     return None
 
 
+# Placeholders saved web pages leave inside sentences; removed where they stand (with the space
+# before them). Cloudflare replaces every e-mail address of a page by "[email protected]" and
+# the script that restores it does not run in a saved copy.
+INLINE_ARTEFACTS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"[ \t\u00a0]*\[\s*email(?:\s|&#160;|\u00a0)*protected\s*\]", re.IGNORECASE),
+)
+_PAGE_BREAK = "\f"
+
+
 def clean_text(text: str) -> str:
-    """Drop boilerplate lines, strip trailing whitespace, collapse runs of blank lines."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """Drop boilerplate lines and inline artefacts, strip trailing whitespace, collapse runs of
+    blank lines. Page breaks (form feeds) are kept: the break of a dropped line moves to the
+    next kept one, so page numbers stay right."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [_rstrip(_remove_inline_artefacts(line)) for line in lines]
+    breaks = [line.count(_PAGE_BREAK) for line in lines]
     # Lines of whitespace only (including no-break spaces) are blank lines.
-    lines = ["" if not line.strip() else line for line in lines]
+    lines = ["" if not line.replace(_PAGE_BREAK, "").strip() else line for line in lines]
     keep = [True] * len(lines)
     seen_text = False
     i = 0
     while i < len(lines):
-        stripped = lines[i].strip()
+        stripped = lines[i].replace(_PAGE_BREAK, "").strip()
         if not stripped:
             i += 1
             continue
@@ -225,15 +241,36 @@ def clean_text(text: str) -> str:
         i += 1
 
     out: list[str] = []
-    for line, kept in zip(lines, keep, strict=True):
-        if not kept:
+    carried = 0  # page breaks of dropped or blank lines, given to the next kept line
+    for line, kept, n_breaks in zip(lines, keep, breaks, strict=True):
+        if not kept or not line:
+            carried += n_breaks
+            if kept and not line and out and out[-1]:
+                out.append("")  # a blank line (collapsed runs, no leading blanks)
             continue
-        if not line and (not out or not out[-1]):
-            continue  # collapse blank runs and drop leading blanks
+        if carried:
+            line = _PAGE_BREAK * carried + line
+            carried = 0
         out.append(line)
     while out and not out[-1]:
         out.pop()
+    if carried and out:
+        out[-1] += _PAGE_BREAK * carried  # trailing empty pages still count
     return "\n".join(out)
+
+
+def _rstrip(line: str) -> str:
+    """Strip trailing whitespace but not page breaks."""
+    end = len(line)
+    while end and line[end - 1].isspace() and line[end - 1] != _PAGE_BREAK:
+        end -= 1
+    return line[:end]
+
+
+def _remove_inline_artefacts(line: str) -> str:
+    for pattern in INLINE_ARTEFACTS:
+        line = pattern.sub("", line)
+    return line
 
 
 def _block_followers(lines: list[str], start: int, rule: LineRule) -> list[int]:
@@ -241,7 +278,7 @@ def _block_followers(lines: list[str], start: int, rule: LineRule) -> list[int]:
     assert rule.followers is not None
     found: list[int] = []
     for j in range(start + 1, len(lines)):
-        stripped = lines[j].strip()
+        stripped = lines[j].replace(_PAGE_BREAK, "").strip()
         if not stripped:
             continue
         if not rule.followers.fullmatch(stripped):

@@ -1,7 +1,9 @@
 """Find the documents in a folder and turn each file into a cleaned ``SourceDocument``.
 
-Format (docs/corpus.md): any supported file (.md .txt .html .htm .pdf .docx) is a document whose id
-is its file name without the suffix. Metadata comes from, in order of precedence: a sidecar
+Format (docs/corpus.md): any supported file (``SUPPORTED_SUFFIXES``) is a document whose id is its
+file name without the suffix. Page breaks (form feeds from paged loaders) are taken out of the text
+and kept as offsets, and the loader's headings are located in the cleaned text
+(:mod:`assistant.ingest.structure`). Metadata comes from, in order of precedence: a sidecar
 ``<stem>.meta.yaml`` next to it, YAML front matter (.md), what the loader found (HTML/PDF/DOCX
 title), and finally the first line of the text as title.
 """
@@ -22,6 +24,7 @@ import yaml
 from assistant.errors import DocumentLoadError
 from assistant.ingest.clean import clean_text
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
+from assistant.ingest.structure import locate_headings, split_pages
 from assistant.types import DOCUMENT_KINDS, SourceDocument
 
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -37,7 +40,9 @@ class LoadFailure:
 
 
 def discover(folder: Path) -> list[Path]:
-    """Supported files under ``folder`` (recursively), skipping hidden files, sidecars and READMEs."""
+    """Every document file under ``folder`` (recursively), skipping hidden files, sidecars and
+    READMEs. Files of unsupported types are included: loading them reports them by name with the
+    supported types."""
     if not folder.is_dir():
         raise DocumentLoadError(f"The documents folder '{folder}' does not exist or is not a folder.")
     found = []
@@ -47,8 +52,7 @@ def discover(folder: Path) -> list[Path]:
             continue
         if path.name.endswith(SIDECAR_SUFFIX) or path.stem.upper() == "README":
             continue
-        if path.suffix.lower() in SUPPORTED_SUFFIXES:
-            found.append(path)
+        found.append(path)
     return found
 
 
@@ -120,7 +124,7 @@ def content_hash(text: str, metadata: dict[str, Any]) -> str:
 def load_document(path: Path, folder: Path) -> SourceDocument:
     """Load, clean and describe one file. Raises ``DocumentLoadError`` with a reason."""
     loaded = load_file(path)
-    text = clean_text(loaded.text)
+    text, page_breaks = split_pages(clean_text(loaded.text))
     if not text.strip():
         raise DocumentLoadError(f"{path.name}: no text is left after removing web boilerplate.")
     meta: dict[str, Any] = {k: v for k, v in (loaded.metadata or {}).items() if k in METADATA_KEYS}
@@ -136,14 +140,23 @@ def load_document(path: Path, folder: Path) -> SourceDocument:
         "language": str(meta.get("language") or guess_language(text)),
         "source_url": source_url(meta.get("source_url"), path.name),
     }
+    headings = locate_headings(text, loaded.headings)
+    structure = {"pages": loaded.pages or 0, "page_breaks": page_breaks, "headings": headings}
     return SourceDocument(
         id=document_id(path, folder),
         text=text,
         source_path=path.relative_to(folder).as_posix(),
         # source_url joins the hash only when set, so documents without one keep their hash
         content_hash=content_hash(
-            text, {k: v for k, v in described.items() if v is not None or k != "source_url"}
+            text,
+            {
+                **{k: v for k, v in described.items() if v is not None or k != "source_url"},
+                **(structure if loaded.pages or headings else {}),
+            },
         ),
+        warnings=tuple(loaded.warnings),
+        ocr_pages=tuple(loaded.ocr_pages),
+        **structure,
         **described,
     )
 
@@ -159,6 +172,14 @@ def load_corpus(
     seen: dict[str, Path] = {}
     texts: dict[str, str] = {}  # hash of the cleaned text -> id of the first document with it
     for path in discover(folder):
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            shown = f"'{path.suffix.lower()}'" if path.suffix else "no extension"
+            yield LoadFailure(
+                path,
+                f"{path.name}: the file type ({shown}) is not supported; supported types are "
+                f"{', '.join(SUPPORTED_SUFFIXES)}.",
+            )
+            continue
         doc_id = document_id(path, folder)
         if doc_id in seen:
             yield LoadFailure(

@@ -18,15 +18,45 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 from tqdm import tqdm
 
-from assistant.arabic import split_sentences
 from assistant.embedding import Embedder
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
+from assistant.ingest.structure import place_chunk
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.store.models import DocumentRecord, utcnow
+from assistant.store.sentence_states import SentenceStateStore
+from assistant.text.arabic import split_sentences
 from assistant.types import Chunk, SourceDocument
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileReport:
+    """What ingest made of one file: its status (added | updated | unchanged | failed), and for a
+    loaded file its pages (paged formats), characters, chunks, OCRed pages and the loader's
+    warnings ("pages 2-3: 2 columns detected", "3 running header/footer ... lines removed")."""
+
+    file: str
+    document_id: str
+    status: str
+    pages: int | None = None
+    characters: int = 0
+    chunks: int = 0
+    ocr_pages: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reason: str | None = None  # why a failed file could not be ingested
+
+    def summary(self) -> str:
+        """One line for the console."""
+        if self.status == "failed":
+            return f"{self.file}: failed: {self.reason}"
+        parts = [f"{self.pages} pages"] if self.pages else []
+        parts += [f"{self.characters:,} characters", f"{self.chunks} chunks"]
+        if self.ocr_pages:
+            parts.append(f"OCR on {len(self.ocr_pages)} pages")
+        line = f"{self.file}: {self.status}, " + ", ".join(parts)
+        return line + "".join(f"\n    - {w}" for w in self.warnings)
 
 
 @dataclass
@@ -40,6 +70,7 @@ class IngestReport:
     sentences_embedded: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    files: list[FileReport] = field(default_factory=list)  # one per file of the folder, in order
 
     @property
     def changed(self) -> bool:
@@ -72,8 +103,10 @@ class Indexer:
         overlap_sentences: int,
         batch_size: int = 64,
         max_document_bytes: int = 25 * 1024 * 1024,
+        states: SentenceStateStore | None = None,
     ):
         self.max_document_bytes = max_document_bytes
+        self.states = states  # the reader's sentence states, written from the embedding pass
         self.store = store
         self.sessions = sessions
         self.embedder = embedder
@@ -82,26 +115,44 @@ class Indexer:
         self.batch_size = batch_size
 
     def chunk(self, doc: SourceDocument) -> list[Chunk]:
-        return chunk_text(
+        chunks = chunk_text(
             doc.id,
             doc.text,
             self.embedder.count_tokens,
             max_tokens=self.max_tokens,
             overlap_sentences=self.overlap_sentences,
+            section_starts=frozenset(start for start, _, _ in doc.headings),
         )
+        return [place_chunk(c, doc) for c in chunks]
 
-    def embed(self, texts: list[str], progress: bool) -> np.ndarray:
-        """Embed in batches of similar length (less padding), in the caller's order."""
+    def embed(
+        self, texts: list[str], progress: bool, *, states_from: int | None = None
+    ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """Embed in batches of similar length (less padding), in the caller's order. Texts from
+        index ``states_from`` on (the sentences) also give the reader's token states, from the same
+        forward pass, when a states store is configured and the model graph has them."""
+        states: dict[int, np.ndarray] = {}
         if not texts:
-            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32), states
+        with_states = states_from is not None and self.states is not None and getattr(
+            self.embedder, "has_states", False
+        )
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
         with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress) as bar:
             for i in range(0, len(order), self.batch_size):
                 batch = order[i : i + self.batch_size]
-                out[batch] = self.embedder.embed_passages([texts[j] for j in batch])
+                if with_states and any(j >= states_from for j in batch):
+                    vectors, token_states = self.embedder.embed_with_states(
+                        [texts[j] for j in batch], kind="passage"
+                    )
+                    out[batch] = vectors
+                    pairs = zip(batch, token_states, strict=True)
+                    states.update((j, st) for j, st in pairs if j >= states_from)
+                else:
+                    out[batch] = self.embedder.embed_passages([texts[j] for j in batch])
                 bar.update(len(batch))
-        return out
+        return out, states
 
     def run(
         self, folder: Path, *, progress: bool = True, on_failure: Callable[[LoadFailure], None] | None = None
@@ -115,6 +166,14 @@ class Indexer:
         for item in load_corpus(folder, max_bytes=self.max_document_bytes):
             if isinstance(item, LoadFailure):
                 report.failed.append((item.path.name, item.reason))
+                report.files.append(
+                    FileReport(
+                        item.path.relative_to(folder).as_posix(),
+                        document_id(item.path, folder),
+                        "failed",
+                        reason=item.reason,
+                    )
+                )
                 # keep the previously indexed version of an unreadable file: nothing stored is lost
                 seen.add(document_id(item.path, folder))
                 if on_failure:
@@ -122,16 +181,33 @@ class Indexer:
                 continue
             seen.add(item.id)
             record = known.get(item.id)
+            file_report = FileReport(
+                item.source_path,
+                item.id,
+                "unchanged",
+                pages=item.pages or None,
+                characters=len(item.text),
+                ocr_pages=list(item.ocr_pages),
+                warnings=list(item.warnings),
+            )
+            report.files.append(file_report)
             if record is not None and record.content_hash == item.content_hash:
                 report.unchanged.append(item.id)
+                file_report.chunks = record.chunk_count or 0
                 continue
             chunks = self.chunk(item)
+            file_report.chunks = len(chunks)
+            file_report.status = "updated" if item.id in known else "added"
             present = self.store.existing_ids([c.id for c in chunks])
             pending.append((item, chunks, [c for c in chunks if c.id not in present]))
 
         new_chunks = [c for _, _, fresh in pending for c in fresh]
         new_sentences = [s for c in new_chunks for s in sentence_records(c)]
-        vectors = self.embed([c.text for c in new_chunks] + [s.text for s in new_sentences], progress)
+        vectors, token_states = self.embed(
+            [c.text for c in new_chunks] + [s.text for s in new_sentences],
+            progress,
+            states_from=len(new_chunks),
+        )
         chunk_vectors, sentence_vectors = vectors[: len(new_chunks)], vectors[len(new_chunks) :]
         report.chunks_embedded, report.sentences_embedded = len(new_chunks), len(new_sentences)
 
@@ -149,16 +225,27 @@ class Indexer:
             self.store.add_sentences(
                 fresh_sentences, sentence_vectors[offset_s : offset_s + len(fresh_sentences)]
             )
+            if self.states is not None and token_states:
+                base = len(new_chunks) + offset_s
+                self.states.put(
+                    (s.id, s.chunk_id, token_states[base + k])
+                    for k, s in enumerate(fresh_sentences)
+                    if base + k in token_states
+                )
             offset_c += len(fresh)
             offset_s += len(fresh_sentences)
             fresh_ids = {c.id for c in fresh}
             self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles)
             stale = self.store.chunk_ids_of(doc.id) - {c.id for c in chunks}
             self.store.delete_chunks(sorted(stale))
+            if self.states is not None:
+                self.states.delete_chunks(sorted(stale))
             self._save_document(doc, len(chunks))
             (report.updated if doc.id in known else report.added).append(doc.id)
 
         for doc_id in sorted(set(known) - seen):
+            if self.states is not None:
+                self.states.delete_chunks(sorted(self.store.chunk_ids_of(doc_id)))
             self.store.delete_document(doc_id)
             with self.sessions.begin() as session:
                 record = session.get(DocumentRecord, doc_id)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import bm25s
 import numpy as np
 
-from assistant.arabic import bm25_tokens
+from assistant.text.arabic import bm25_tokens
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG

@@ -91,6 +91,9 @@ def chunk_metadata(chunk: Chunk, title: str, sentences: int | None = None) -> di
         "start": chunk.start,
         "end": chunk.end,
         "title": title,
+        "page": chunk.page,
+        "page_breaks": ",".join(str(b) for b in chunk.page_breaks),
+        "section": chunk.section,
     }
     if sentences is not None:
         meta["sentences"] = sentences
@@ -105,6 +108,9 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         start=int(meta["start"]),
         end=int(meta["end"]),
         text=text,
+        page=int(meta.get("page") or 0),
+        page_breaks=tuple(int(b) for b in str(meta.get("page_breaks") or "").split(",") if b),
+        section=str(meta.get("section") or ""),
     )
 
 

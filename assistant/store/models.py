@@ -7,10 +7,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
-from assistant.text_safety import clean_user_text
+from assistant.text.safety import clean_user_text
 
 
 def utcnow() -> datetime:
@@ -26,7 +26,7 @@ class Base(DeclarativeBase):
 
 
 def _clean(key: str, value: Any) -> Any:
-    """The one sanitiser (assistant/text_safety.py) for every stored text field people write:
+    """The one sanitiser (assistant/text/safety.py) for every stored text field people write:
     strings and lists of strings; None and other values pass unchanged."""
     if isinstance(value, str):
         return clean_user_text(value, key.replace("_", " "))
@@ -250,3 +250,17 @@ class IndexState(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SentenceState(Base):
+    """A sentence's token states after the reader's shared bottom layers (float16, row-major
+    [tokens, 384]), written at ingest from the same forward pass that embeds the sentence, and read by
+    the reader at question time (assistant/reader/, docs/reader.md)."""
+
+    __tablename__ = "sentence_states"
+
+    sentence_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    chunk_id: Mapped[str] = mapped_column(String(64), index=True)
+    layer: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[int] = mapped_column(Integer)
+    states: Mapped[bytes] = mapped_column(LargeBinary)

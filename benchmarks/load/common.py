@@ -1,6 +1,6 @@
 """Helpers shared by the load, profile and prototype benchmarks (not part of the library).
 
-* ``questions()``: the Arabic/English questions of eval/questions.jsonl, in file order;
+* ``questions()``: the Arabic/English questions of evalsets/questions.jsonl, in file order;
 * ``ingested_data_dir()``: a temporary data dir filled by the real ``assistant ingest`` CLI from
   documents/ (reused across runs when ``--data-dir`` is given and already holds an index);
 * ``percentile()``, ``machine()``: figures and the machine they were taken on;
@@ -27,7 +27,7 @@ CACHE = Path(os.environ.get("ASSISTANT_CACHE_DIR", REPO / ".cache"))
 
 
 def questions(path: Path | None = None) -> list[str]:
-    path = path or REPO / "eval" / "questions.jsonl"
+    path = path or REPO / "evalsets" / "questions.jsonl"
     return [
         json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]

@@ -2,7 +2,7 @@
 
 Builds the ``Assistant`` the server builds (extractive backend) over a data dir filled by
 ``assistant ingest`` from documents/, then calls ``Assistant.ask(question, None)`` -- what
-POST /v1/chat runs in its worker thread -- for every question of eval/questions.jsonl, ROUNDS
+POST /v1/chat runs in its worker thread -- for every question of evalsets/questions.jsonl, ROUNDS
 times, after one untimed warm-up pass. The Assistant's own methods are wrapped with timers
 (nothing in the library is changed):
 
@@ -98,7 +98,7 @@ class StageTimer:
 
 
 def instrument(assistant, timer: StageTimer) -> None:
-    import assistant.service as service
+    import assistant.chat.pipeline as pipeline
 
     r = assistant.retriever
     model = getattr(assistant.embedder, "_model", None)  # the SentenceTransformer, when there is one
@@ -112,7 +112,7 @@ def instrument(assistant, timer: StageTimer) -> None:
     r.lexical.query_weights = timer.wrap("idf weights", r.lexical.query_weights)
     r.search = timer.wrap("fusion + hits", r.search)
     assistant.store.sentences_of = timer.wrap("evidence: Chroma get", assistant.store.sentences_of)
-    service.score_evidence = timer.wrap("evidence: scoring", service.score_evidence)
+    pipeline.score_evidence = timer.wrap("evidence: scoring", pipeline.score_evidence)
     assistant.generator.generate = timer.wrap("composer", assistant.generator.generate)
     conv = assistant.conversations
     conv.save = timer.wrap("SQL: save", conv.save)
@@ -132,8 +132,8 @@ class TimedTokenizer:
 
 def build_assistant(data_dir: Path, runtime: str = "onnx"):
     from api.main import serving_settings
+    from assistant.chat.service import Assistant
     from assistant.config import Settings
-    from assistant.service import Assistant
 
     settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive", encoder_runtime=runtime)
     settings = serving_settings(settings)  # as the server runs it: one encoder thread per request

@@ -1,6 +1,6 @@
 """Side by side, in one process and one run: what would make /v1/chat faster.
 
-Part A -- the query encoder alone, on the questions of eval/questions.jsonl:
+Part A -- the query encoder alone, on the questions of evalsets/questions.jsonl:
   * one query per call, one caller (the latency a lone request pays);
   * one query per call from 8 threads at once (what the server's thread pool does under
     8 concurrent clients: shows whether the encoder scales past one core or is GIL-bound);
@@ -11,7 +11,7 @@ Part A -- the query encoder alone, on the questions of eval/questions.jsonl:
 Part B -- Assistant.ask (everything but HTTP) from 8 threads, per variant of
   benchmarks/load/variants.py: mean/p50/p95 latency and throughput, and the ratios to baseline.
 Part C -- answer quality per encoder: ``assistant.eval.runner.evaluate`` (the same code as
-  ``assistant eval``) on eval/questions.jsonl and eval/calibration.jsonl, and how many answers
+  ``assistant eval``) on evalsets/questions.jsonl and evalsets/calibration.jsonl, and how many answers
   differ from the baseline's (refusal flag or quoted sentences).
 
     .venv/bin/python benchmarks/load/prototypes.py [--rounds 2] [--threads 8] [--data-dir DIR]
@@ -162,7 +162,7 @@ def part_c(data_dir: Path, torch_model) -> None:
         f"{'answers differing from torch':>28}"
     )
     for name in ("questions", "calibration"):
-        rows = load_rows(REPO / "eval" / f"{name}.jsonl")
+        rows = load_rows(REPO / "evalsets" / f"{name}.jsonl")
         reference = None
         for variant in ("torch", "baseline", "onnx-int8"):
             assistant = build_assistant(settings, variant, CACHE, embedder=torch_model)

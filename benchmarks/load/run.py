@@ -4,7 +4,7 @@ The server is the real one, started as a subprocess: ``assistant serve --port P`
 ASSISTANT_DATA_DIR on a temporary directory filled by ``assistant ingest`` from documents/,
 ASSISTANT_CACHE_DIR=.cache and the extractive backend. Rate limits are switched off for the run
 (one client address would otherwise be throttled). Each request is a new conversation
-(``conversation_id: null``, non-streaming) asking one of the questions of eval/questions.jsonl;
+(``conversation_id: null``, non-streaming) asking one of the questions of evalsets/questions.jsonl;
 client i starts at question 7·i and walks the file, so concurrent clients ask different things.
 
 Phases run one after another, each with a fixed number of concurrent clients for a fixed time
@@ -323,7 +323,9 @@ def main() -> None:
         data_dir = args.data_dir or Path(tmp) / "data"
         took = ingest(data_dir)
         print(f"ingest: {'reused ' + str(data_dir) if took == 0 else f'{took:.1f} s (assistant ingest)'}")
-        print(f"questions: {len(qs)} (eval/questions.jsonl); phases: {clients} clients x {args.seconds:g} s")
+        print(
+            f"questions: {len(qs)} (evalsets/questions.jsonl); phases: {clients} clients x {args.seconds:g} s"
+        )
         servers: list[Server] = []
         try:
             for variant in variants:

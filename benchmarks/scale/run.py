@@ -24,7 +24,7 @@ fresh data dir (timed: "Chroma write"), in a child process. A *second* fresh pro
 it as the server would -- ``Assistant(settings)`` builds the ``HybridRetriever``, which reads
 every chunk from Chroma and rebuilds BM25 (timed: "start", with the BM25 build alone shown too)
 -- and runs ``Assistant.answer`` (hybrid search + sentence evidence + extractive composer; no
-SQL write, no HTTP) on the questions of eval/questions.jsonl, ROUNDS times after a warm-up pass.
+SQL write, no HTTP) on the questions of evalsets/questions.jsonl, ROUNDS times after a warm-up pass.
 
 Query vectors are precomputed once by the real encoder (torch, in a separate process) and looked
 up by text, so the figures are the corpus-dependent part of a request: the encoder costs the same
@@ -298,10 +298,10 @@ def measure(data_dir: Path, qvec_path: Path, qs: list[str], rounds: int) -> dict
     import logging
 
     logging.disable(logging.INFO)
+    from assistant.chat.service import Assistant
     from assistant.config import Settings
     from assistant.retrieval.lexical import LexicalIndex
-    from assistant.service import Assistant
-    from assistant.text_safety import clean_user_text
+    from assistant.text.safety import clean_user_text
     from benchmarks.load.profile import StageTimer, instrument
 
     vectors = {}

@@ -17,8 +17,8 @@ from assistant.answer.citations import (
 )
 from assistant.answer.evidence import Evidence
 from assistant.embedding import HashEmbedder
-from assistant.sentences import split_sentences
 from assistant.store.chroma_store import SentenceRecord
+from assistant.text.sentences import split_sentences
 from assistant.types import Chunk, Hit
 
 DOC = (

@@ -6,13 +6,15 @@ import numpy as np
 import pytest
 
 from assistant.answer.evidence import is_quotable, support, unknown_term_share
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.store.documents import DocumentStore
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
 def assistant(settings, fake_embedder, corpus_copy):
     a = Assistant(settings, embedder=fake_embedder)
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     return a
 
 
@@ -55,7 +57,7 @@ def test_every_citation_quotes_its_chunk_exactly(assistant):
     for c in answer.citations:
         chunk = assistant.retriever.chunks[c.chunk_id]
         assert c.quote in chunk.text
-        doc = texts.setdefault(c.document_id, assistant.document_text(c.document_id))
+        doc = texts.setdefault(c.document_id, DocumentStore(assistant.sessions).text(c.document_id))
         assert doc[c.start : c.end] == c.quote
         assert f"[{c.n}]" in answer.text
         assert c.title

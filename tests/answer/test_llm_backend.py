@@ -18,11 +18,12 @@ from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.fallback import FALLBACK_NAME, FallbackGenerator
 from assistant.answer.llm import build_rewrite_chain
 from assistant.answer.prompts import format_passages
+from assistant.chat.service import Assistant
 from assistant.config import Settings
 from assistant.errors import InvalidRequest
-from assistant.service import Assistant
+from assistant.store.documents import DocumentStore
 from assistant.types import Answer, Chunk, Hit
-from tests.conftest import CACHE, DOCUMENTS
+from tests.conftest import CACHE, DOCUMENTS, ingest_into
 from tests.fakes import Delay, FakeLLMServer, Reply, Status, refused_url
 
 QUESTION = "أين عقدت شبكة المدن القوية قمتها العالمية الخامسة؟"
@@ -55,7 +56,7 @@ def assistant(tmp_path_factory):
     (corpus / "visitor-notice.txt").write_text(INJECTED, encoding="utf-8")
     settings = Settings(data_dir=root / "data", documents_dir=corpus, cache_dir=CACHE)
     a = Assistant(settings, embedder=CountingEmbedder(HashEmbedder()))
-    report = a.ingest(corpus, progress=False)
+    report = ingest_into(a, corpus, progress=False)
     assert not report.failed
     return a
 
@@ -111,7 +112,7 @@ def assert_grounded(assistant: Assistant, answer: Answer, hits: list[Hit]) -> No
     assert sorted(set(map(int, re.findall(r"\[(\d+)\]", answer.text)))) == [c.n for c in answer.citations]
     for c in answer.citations:
         assert c.quote and c.quote in chunks[c.chunk_id].text
-        assert assistant.document_text(c.document_id)[c.start : c.end] == c.quote
+        assert DocumentStore(assistant.sessions).text(c.document_id)[c.start : c.end] == c.quote
 
 
 def extractive_text(assistant: Assistant, hits, evidence) -> str:

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.arabic import normalize
+from assistant.text.arabic import normalize
 
 pytestmark = pytest.mark.model
 

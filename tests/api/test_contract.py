@@ -6,7 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def empty_client(settings, fake_embedder):
 @pytest.fixture
 def client(settings, fake_embedder, corpus_copy):
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     with TestClient(create_app(assistant=assistant)) as client:
         yield client
 

@@ -6,7 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from tests.conftest import ingest_into
 
 ALLOWED = "https://city.example.org"
 
@@ -16,7 +17,7 @@ def assistant(db_settings, fake_embedder, corpus_copy):
     """Runs on SQLite and on PostgreSQL."""
     db_settings.allowed_origins = [ALLOWED]
     a = Assistant(db_settings, embedder=fake_embedder)
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     return a
 
 

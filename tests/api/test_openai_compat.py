@@ -6,14 +6,15 @@ import openai
 import pytest
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from tests.api.live_server import serve
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
 def client(settings, fake_embedder, corpus_copy):
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     assistant.settings.refusal_threshold = 0.0
     with serve(create_app(assistant=assistant)) as url:
         yield openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0, timeout=30)
@@ -52,15 +53,15 @@ def test_streamed_completion_matches_the_shape(client):
 
 def test_history_in_messages_rewrites_the_follow_up(client, monkeypatch):
     seen = []
-    from assistant import service
+    from assistant.chat import pipeline
 
-    original = service.Assistant.standalone
+    original = pipeline.AnswerPipeline.standalone
 
     def spy(self, question, history=()):
         seen.append(list(history))
         return original(self, question, history)
 
-    monkeypatch.setattr(service.Assistant, "standalone", spy)
+    monkeypatch.setattr(pipeline.AnswerPipeline, "standalone", spy)
     client.chat.completions.create(
         model="scn-assistant",
         messages=[

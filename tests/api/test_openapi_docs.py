@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from tests.conftest import ingest_into
 
 ALLOWED = "https://city.example.org"
 
@@ -18,7 +19,7 @@ ALLOWED = "https://city.example.org"
 def client(settings, fake_embedder, corpus_copy):
     settings.allowed_origins = [ALLOWED]
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     with TestClient(create_app(assistant=assistant)) as client:
         yield client
 

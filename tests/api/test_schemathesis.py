@@ -14,7 +14,8 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from tests.conftest import ingest_into
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def api_schema(tmp_path_factory, corpus_module):
     config.rate_limit_per_ip = ""  # hundreds of generated requests from one client
     config.rate_limit_per_origin = ""
     assistant = Assistant(config, embedder=HashEmbedder())
-    assistant.ingest(corpus_module, progress=False)
+    ingest_into(assistant, corpus_module, progress=False)
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(assistant=assistant))
 
 

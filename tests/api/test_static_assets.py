@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from tests.api.live_server import serve
+from tests.conftest import ingest_into
 
 WIDGET = Path(__file__).resolve().parents[2] / "api" / "static" / "widget.js"
 ASSETS = [
@@ -36,7 +37,7 @@ def app(tmp_path_factory):
         Settings(data_dir=root / "data", documents_dir=root / "documents", cache_dir=CACHE),
         embedder=HashEmbedder(),
     )
-    assistant.ingest(progress=False)
+    ingest_into(assistant, progress=False)
     return create_app(assistant=assistant)
 
 

@@ -9,14 +9,15 @@ import pytest
 from httpx_sse import connect_sse
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from tests.api.live_server import serve
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
 def base_url(settings, fake_embedder, corpus_copy):
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     assistant.settings.refusal_threshold = 0.0  # the fake embedder's similarities are not calibrated
     with serve(create_app(assistant=assistant)) as url:
         yield url
@@ -63,12 +64,12 @@ def test_bad_stream_requests_fail_before_streaming(base_url):
 
 
 def test_errors_mid_stream_arrive_as_an_error_event(base_url, settings, monkeypatch):
-    from assistant import service
+    from assistant.chat import pipeline
 
     def broken(self, question):
         raise RuntimeError("retrieval exploded")
 
-    monkeypatch.setattr(service.Assistant, "retrieve_evidence", broken)
+    monkeypatch.setattr(pipeline.AnswerPipeline, "retrieve_evidence", broken)
     events = read_events(base_url, {"message": "القمة", "stream": True})
     assert events[-1][0] == "error"
     assert events[-1][1]["error"] == "internal_error" and "exploded" not in events[-1][1]["message"]

@@ -9,8 +9,8 @@ import uuid
 import httpx
 import pytest
 
-from assistant import staff_auth
 from assistant.eval.datasets import DatasetStore
+from assistant.staff import accounts
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.server]
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.server]
 @pytest.fixture(scope="module")
 def admin(real_assistant):
     username, password = f"admin-{uuid.uuid4().hex[:6]}", "a-long-staff-password"
-    staff_auth.create_user(real_assistant.sessions, username, password, role="admin")
+    accounts.create_user(real_assistant.sessions, username, password, role="admin")
     return username, password
 
 

@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 
+from assistant.chat.service import Assistant
 from assistant.eval.datasets import DatasetStore
 from assistant.eval.runs import RunStore
-from assistant.service import Assistant
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def assistant(db_settings, fake_embedder) -> Assistant:
 def ingested(db_settings, fake_embedder, corpus_copy) -> Assistant:
     """The fast fake embedder over a copy of documents/."""
     instance = Assistant(db_settings, embedder=fake_embedder)
-    instance.ingest(corpus_copy, progress=False)
+    ingest_into(instance, corpus_copy, progress=False)
     return instance
 
 

@@ -10,7 +10,7 @@ from assistant.errors import InvalidRequest, NotFound
 from assistant.types import Answer, Citation
 from tests.conftest import REPO
 
-QUESTIONS = REPO / "eval" / "questions.jsonl"
+QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 
 
 def test_create_list_get(datasets, unique):

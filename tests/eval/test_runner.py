@@ -11,11 +11,12 @@ from assistant.eval.dataset import load_rows
 from assistant.eval.datasets import DatasetStore
 from assistant.eval.runner import evaluate, relevant_chunks
 from assistant.eval.runs import RunStore, settings_snapshot
+from assistant.store.documents import DocumentStore
 from tests.conftest import REPO
 
 
 def _file(tmp_path, n_answerable=5, n_unanswerable=2):
-    lines = (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (REPO / "evalsets" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(x) for x in lines]
     chosen = [r for r in rows if r["answerable"]][:n_answerable]
     chosen += [r for r in rows if not r["answerable"]][:n_unanswerable]
@@ -48,7 +49,7 @@ def test_relevant_chunks_overlap_the_evidence(ingested, tmp_path):
     assert relevant
     for cid in relevant:
         chunk = ingested.retriever.chunks[cid]
-        text = ingested.document_text(chunk.document_id)
+        text = DocumentStore(ingested.sessions).text(chunk.document_id)
         start = text.find(row.evidence)
         assert chunk.start < start + len(row.evidence) and chunk.end > start
 

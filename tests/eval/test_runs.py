@@ -17,7 +17,8 @@ from tests.conftest import REPO
 
 def _rows(answerable: int, unanswerable: int) -> list[dict]:
     rows = [
-        json.loads(x) for x in (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        json.loads(x)
+        for x in (REPO / "evalsets" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     return [r for r in rows if r["answerable"]][:answerable] + [r for r in rows if not r["answerable"]][
         :unanswerable
@@ -191,7 +192,7 @@ def test_faithfulness_judge_hook(ingested, run_store, dataset, monkeypatch):
 
     extractive = _run(ingested, run_store, dataset, -1.0, faithfulness_judge=judge)
     assert seen == [] and extractive.summary["faithfulness"] is None  # extractive answers are not judged
-    monkeypatch.setattr(ingested, "generator", _LabelledGenerator(ingested.generator))
+    monkeypatch.setattr(ingested.pipeline, "generator", _LabelledGenerator(ingested.generator))
     judged = _run(ingested, run_store, dataset, -1.0, faithfulness_judge=judge)
     assert len(seen) == 9 and all(quotes for _, _, quotes in seen)
     assert judged.summary["faithfulness"] == 0.5

@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from assistant.chat.service import Assistant
 from assistant.config import Settings
-from assistant.service import Assistant
+from assistant.ingest.run import ingest
+from assistant.store.documents import DocumentStore
 from assistant.store.models import DocumentRecord
+from assistant.store.stores import Stores
+from tests.conftest import ingest_into
 
 ASSISTANT = str(Path(sys.executable).with_name("assistant"))
 
@@ -41,7 +45,7 @@ def consistent(assistant: Assistant) -> None:
 def test_kill_9_during_ingest_keeps_serving_and_the_next_ingest_is_consistent(tmp_path, corpus_copy):
     settings = Settings(data_dir=tmp_path / "data", documents_dir=corpus_copy, embedding_model="test:hash")
     serving = Assistant(settings)
-    serving.ingest(progress=False)
+    ingest_into(serving, progress=False)
     before = serving.search("كيب تاون", k=3)
     assert before
 
@@ -78,10 +82,11 @@ def test_kill_9_during_ingest_keeps_serving_and_the_next_ingest_is_consistent(tm
 
     # the next ingest completes and everything agrees
     again = Assistant(settings)
-    report = again.ingest(progress=False)
+    report = ingest_into(again, progress=False)
     assert not report.failed
     consistent(again)
-    assert "birmingham-stronger-cities-conference" not in {d["id"] for d in again.documents()}
+    listed = {d["id"] for d in DocumentStore(again.sessions).list()}
+    assert "birmingham-stronger-cities-conference" not in listed
     assert {f"extra-{i:02d}" for i in range(30)} <= {c.document_id for c in again.retriever.chunks.values()}
     assert again.search("خاص 7", k=40, mode="lexical")
 
@@ -103,7 +108,7 @@ def test_full_disk_during_ingest_is_a_clear_error_and_the_old_index_stays(tiny_d
 
     settings = Settings(data_dir=tiny_disk / "data", documents_dir=corpus_copy, embedding_model="test:hash")
     assistant = Assistant(settings)
-    assistant.ingest(progress=False)
+    ingest_into(assistant, progress=False)
     before = {c.id for c, _ in assistant.store.iter_chunks()}
     source = (corpus_copy / "fifth-global-summit-nlc-2024.txt").read_text(encoding="utf-8")
     for i in range(120):
@@ -111,12 +116,12 @@ def test_full_disk_during_ingest_is_a_clear_error_and_the_old_index_stays(tiny_d
             f"نسخة {i}\n\n{source}\n{'سطر إضافي ' * 200}{i}\n", "utf-8"
         )
     with pytest.raises(DiskFull, match="run `assistant ingest` again"):
-        assistant.ingest(progress=False)
+        ingest_into(assistant, progress=False)
     # the old index still serves, and everything it had is still there
     reopened = Assistant(settings)
     assert before <= {c.id for c, _ in reopened.store.iter_chunks()}
     assert reopened.search("كيب تاون", k=3)
-    assert {d["id"] for d in reopened.documents()} >= {
+    assert {d["id"] for d in DocumentStore(reopened.sessions).list()} >= {
         p.stem for p in corpus_copy.glob("*.txt") if "bulk" not in p.stem
     }
 
@@ -133,14 +138,14 @@ def test_kill_9_during_an_evaluation_run_reports_it_interrupted(tmp_path, corpus
     from tests.conftest import REPO
 
     settings = Settings(data_dir=tmp_path / "data", documents_dir=corpus_copy, embedding_model="test:hash")
-    Assistant(settings).ingest(progress=False)
+    ingest(Stores.open(settings), progress=False)
     sessions = make_sessionmaker(make_engine(sqlite_url(settings.data_dir)))
     env = {
         **os.environ,
         "ASSISTANT_DATA_DIR": str(settings.data_dir),
         "ASSISTANT_EMBEDDING_MODEL": "test:hash",
     }
-    dataset = str(REPO / "eval" / "questions.jsonl")
+    dataset = str(REPO / "evalsets" / "questions.jsonl")
     slow = {**env, "ASSISTANT_EMBEDDING_MODEL": "test:hash-slow"}
     evaluation = subprocess.Popen(
         [ASSISTANT, "eval", "--dataset", dataset], env=slow, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.main import create_app, server_options
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from tests.api.live_server import serve
+from tests.conftest import ingest_into
 
 SITE = "https://city.example.org"
 
@@ -20,7 +21,7 @@ SITE = "https://city.example.org"
 def assistant(settings, fake_embedder, corpus_copy):
     settings.allowed_origins = [SITE]
     a = Assistant(settings, embedder=fake_embedder)
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     return a
 
 
@@ -98,10 +99,11 @@ def test_assistant_serve_starts_uvicorn_without_trusting_local_proxies(monkeypat
     import uvicorn
 
     from assistant import cli
+    from assistant.cli import common
 
     seen = {}
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
-    monkeypatch.setattr(cli, "_settings", lambda: settings)
+    monkeypatch.setattr(common, "settings", lambda: settings)
     result = CliRunner().invoke(cli.app, ["serve", "--workers", workers])
     assert result.exit_code == 0, result.output
     assert seen["proxy_headers"] is False

@@ -6,13 +6,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
 def make_client(settings, fake_embedder, corpus_copy):
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     clients = []
 
     def make(**overrides):

@@ -9,10 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.main import create_app
-from assistant import staff_auth
-from assistant.conversation import QuestionRewriter
-from assistant.service import Assistant
+from assistant.chat.followups import QuestionRewriter
+from assistant.chat.service import Assistant
+from assistant.staff import accounts as staff_auth
 from assistant.store.models import AnswerRecord, FeedbackRecord
+from tests.conftest import ingest_into
 from tests.staff.helpers import ADMIN, sign_in
 
 SURROGATE = '"abc \\ud800 def"'  # JSON allows the escape; the string cannot be encoded as UTF-8
@@ -31,7 +32,7 @@ class EchoRewriter(QuestionRewriter):
 def assistant(settings, fake_embedder, corpus_copy):
     settings.refusal_threshold = 0.0
     a = Assistant(settings, embedder=fake_embedder, rewriter=EchoRewriter())
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     staff_auth.create_user(a.sessions, *ADMIN, role="admin")
     return a
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.arabic import split_sentences
 from assistant.ingest.chunking import MODEL_MAX_TOKENS, PASSAGE_PROMPT_TOKENS, chunk_text
+from assistant.text.arabic import split_sentences
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
 CORPUS = sorted(DOCUMENTS.glob("*.txt"))

@@ -57,6 +57,10 @@ KNOWN_SENTENCES = {
 }
 
 
+def _without_artefacts(line: str) -> str:
+    return line.replace(" [email\u00a0protected]", "").replace(" [email protected]", "").rstrip()
+
+
 def test_every_page_has_known_sentences() -> None:
     assert {p.name for p in PAGES} == set(KNOWN_SENTENCES)
 
@@ -68,8 +72,10 @@ def test_clean_bundled_page(page: Path) -> None:
 
     for marker in BOILERPLATE:
         assert marker not in cleaned, marker
-    # Every remaining line is a line of the original, byte for byte (trailing spaces aside).
-    original_lines = {line.rstrip() for line in raw.split("\n")}
+    assert "[email protected]" not in cleaned  # the obfuscated e-mail placeholder of saved pages
+    # Every remaining line is a line of the original, byte for byte (trailing spaces and inline
+    # artefacts aside).
+    original_lines = {_without_artefacts(line) for line in raw.split("\n")}
     for line in cleaned.split("\n"):
         if line:
             assert line in original_lines
@@ -81,7 +87,7 @@ def test_clean_bundled_page(page: Path) -> None:
     assert all(line == line.rstrip() for line in cleaned.split("\n"))
     # Nothing but boilerplate was dropped: the article lines are all still there.
     article_lines = [
-        line.rstrip()
+        _without_artefacts(line)
         for line in raw.split("\n")
         if line.strip() and not any(marker in line for marker in BOILERPLATE)
     ]
@@ -185,3 +191,18 @@ def test_blank_runs_collapse_and_trailing_spaces_go() -> None:
 
 def test_crlf_input() -> None:
     assert clean_text(f"{ARTICLE}\r\n\r\n— 0 دقائق وقت القراءة\r\n{ARTICLE}\r\n") == f"{ARTICLE}\n\n{ARTICLE}"
+
+
+def test_obfuscated_email_placeholder_is_removed_inline() -> None:
+    raw = "للمزيد يرجى الاتصال على [email\u00a0protected].\nأو [email protected] و [ email protected ] أيضًا."
+    assert clean_text(raw) == "للمزيد يرجى الاتصال على.\nأو و أيضًا."
+    # a line left with nothing else is dropped
+    assert clean_text("نص.\n\n[email protected]\n\nنص آخر.") == "نص.\n\nنص آخر."
+
+
+def test_page_breaks_survive_cleaning() -> None:
+    # a break on a dropped boilerplate line moves to the next kept line; empty pages keep theirs
+    raw = "الصفحة الأولى.\n\n\f5 دقائق للقراءة\nالصفحة الثانية.\f\n\n\fالصفحة الرابعة.\f"
+    cleaned = clean_text(raw)
+    assert cleaned == "الصفحة الأولى.\n\n\fالصفحة الثانية.\f\n\n\fالصفحة الرابعة.\f"
+    assert cleaned.count("\f") == raw.count("\f")

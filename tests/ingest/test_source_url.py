@@ -7,14 +7,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from assistant.chat.service import Assistant
 from assistant.errors import DocumentLoadError
 from assistant.ingest.corpus import load_document
-from assistant.service import Assistant
+from tests.conftest import ingest_into
 
 
 def test_source_urls_reach_the_documents_endpoint(settings, fake_embedder, corpus_copy):
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     with TestClient(create_app(assistant=assistant)) as client:
         documents = {d["id"]: d for d in client.get("/v1/documents").json()["documents"]}
     assert documents["melbourne-declaration-2018"]["source_url"] == (
@@ -28,7 +29,7 @@ def test_source_urls_reach_the_documents_endpoint(settings, fake_embedder, corpu
 
 def test_a_changed_source_url_is_picked_up_by_an_incremental_ingest(settings, fake_embedder, corpus_copy):
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     sidecar = corpus_copy / "about-scn.meta.yaml"
     sidecar.write_text(
         sidecar.read_text(encoding="utf-8").replace(
@@ -36,7 +37,7 @@ def test_a_changed_source_url_is_picked_up_by_an_incremental_ingest(settings, fa
         ),
         encoding="utf-8",
     )
-    report = assistant.ingest(corpus_copy, progress=False)
+    report = ingest_into(assistant, corpus_copy, progress=False)
     assert report.updated == ["about-scn"]
     assert {d["id"]: d["source_url"] for d in assistant.documents()}[
         "about-scn"

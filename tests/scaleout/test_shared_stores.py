@@ -11,13 +11,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
 from api.main import create_app
+from assistant.chat.service import Assistant
 from assistant.errors import IndexNotReady, StoreUnavailable
-from assistant.service import Assistant
 from assistant.store.chroma_store import parse_chroma_url
 from assistant.store.database import database_unavailable, make_engine, make_sessionmaker, sqlite_url
 from assistant.store.index_state import GENERATION_KEY, bump_generation, read_generation
 from assistant.store.models import IndexState
 from tests.chroma_server import ChromaServer
+from tests.conftest import ingest_into
 from tests.postgres import PostgresServer
 from tests.scaleout.conftest import another_worker
 
@@ -48,13 +49,13 @@ def test_a_second_worker_follows_ingests_through_the_database(
 
     with pytest.raises(IndexNotReady):
         lazy.search("كيب تاون", 3)
-    writer.ingest(corpus_copy, progress=False)
+    ingest_into(writer, corpus_copy, progress=False)
     # a worker with an empty index asks the database on every request: the first ingest shows at once
     assert lazy.search("كيب تاون", 3)[0].chunk.document_id == "fifth-global-summit-nlc-2024"
     assert quick.search("كيب تاون", 3)[0].chunk.document_id == "fifth-global-summit-nlc-2024"
 
     add_sentence(corpus_copy, f"كلمة {NEW_WORD} تظهر هنا لأول مرة في الوثائق.")
-    report = writer.ingest(corpus_copy, progress=False)
+    report = ingest_into(writer, corpus_copy, progress=False)
     assert report.updated == ["about-scn"]
     assert any(NEW_WORD in t for t in lexical_texts(writer, NEW_WORD))
     # within its check interval a worker does not ask the database: still the old BM25
@@ -66,19 +67,19 @@ def test_a_second_worker_follows_ingests_through_the_database(
     assert lazy.search("كيب تاون", 3)[0].chunk.document_id == "fifth-global-summit-nlc-2024"
 
     generation = read_generation(writer.sessions)
-    assert not writer.ingest(corpus_copy, progress=False).changed
+    assert not ingest_into(writer, corpus_copy, progress=False).changed
     assert read_generation(writer.sessions) == generation  # nothing changed: no reload anywhere
 
 
 def test_a_rebuild_elsewhere_is_followed(shared_settings, fake_embedder, corpus_copy, tmp_path):
     """A rebuild drops and recreates the collections (new ids); other workers fetch them again."""
     writer = Assistant(shared_settings, embedder=fake_embedder)
-    writer.ingest(corpus_copy, progress=False)
+    ingest_into(writer, corpus_copy, progress=False)
     worker = Assistant(
         another_worker(shared_settings, tmp_path / "w", index_check_seconds=0), embedder=fake_embedder
     )
     before = {h.chunk.id for h in worker.search("كيب تاون", 5, mode="dense")}
-    writer.ingest(corpus_copy, progress=False, rebuild=True)
+    ingest_into(writer, corpus_copy, progress=False, rebuild=True)
     assert {h.chunk.id for h in worker.search("كيب تاون", 5, mode="dense")} == before
     answer, _ = worker.answer(QUESTION)
     assert answer.citations
@@ -88,7 +89,7 @@ def test_chroma_outage_is_a_503_and_the_api_recovers_without_restart(
     shared_settings, chroma: ChromaServer, fake_embedder, corpus_copy
 ):
     assistant = Assistant(shared_settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     with TestClient(create_app(assistant=assistant)) as client:
         assert client.post("/v1/chat", json={"message": QUESTION}).status_code == 200
         chroma.halt()
@@ -113,7 +114,7 @@ def test_database_outage_is_a_503_and_the_api_recovers_without_restart(settings,
     try:
         settings.database_url = server.new_database()
         assistant = Assistant(settings, embedder=fake_embedder)
-        assistant.ingest(corpus_copy, progress=False)
+        ingest_into(assistant, corpus_copy, progress=False)
         with TestClient(create_app(assistant=assistant)) as client:
             first = client.post("/v1/chat", json={"message": QUESTION}).json()
             conversation = first["conversation_id"]
@@ -149,10 +150,10 @@ def test_the_assistant_starts_before_chroma_and_connects_when_it_appears(
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
         assistant.search("القمة", 3)
     with pytest.raises(StoreUnavailable):
-        assistant.ingest(corpus_copy, progress=False)
+        ingest_into(assistant, corpus_copy, progress=False)
     server.start()
     try:
-        assistant.ingest(corpus_copy, progress=False)
+        ingest_into(assistant, corpus_copy, progress=False)
         assert assistant.search("كيب تاون", 3)[0].chunk.document_id == "fifth-global-summit-nlc-2024"
     finally:
         server.stop()

@@ -10,14 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.staff import accounts
+from tests.conftest import ingest_into
 from tests.staff.helpers import ADMIN, REVIEWER
 
 
 @pytest.fixture(autouse=True)
 def fast_bcrypt(monkeypatch):
-    monkeypatch.setattr(staff_auth, "BCRYPT_ROUNDS", 4)
+    monkeypatch.setattr(accounts, "BCRYPT_ROUNDS", 4)
 
 
 @pytest.fixture
@@ -25,9 +26,9 @@ def assistant(db_settings, fake_embedder, corpus_copy):
     """On SQLite and on PostgreSQL."""
     db_settings.refusal_threshold = 0.0
     a = Assistant(db_settings, embedder=fake_embedder)
-    a.ingest(corpus_copy, progress=False)
-    staff_auth.create_user(a.sessions, *ADMIN, role="admin")
-    staff_auth.create_user(a.sessions, *REVIEWER, role="reviewer")
+    ingest_into(a, corpus_copy, progress=False)
+    accounts.create_user(a.sessions, *ADMIN, role="admin")
+    accounts.create_user(a.sessions, *REVIEWER, role="reviewer")
     return a
 
 

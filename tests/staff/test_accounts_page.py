@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.staff import accounts as staff_auth
 from tests.staff.helpers import ADMIN, REVIEWER, sign_in
 
 

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.staff.security import PUBLIC_PATHS, is_api
-from assistant import staff_auth
 from assistant.errors import InvalidRequest
+from assistant.staff import accounts
 from assistant.store.models import EvalDataset, FeedbackRecord
 from tests.staff.helpers import ADMIN, QUESTION, REVIEWER, ask, csrf, sign_in
 
@@ -28,17 +28,17 @@ def test_passwords_are_bcrypt_hashed_and_checked(assistant):
 
         stored = session.query(StaffUser).filter_by(username=ADMIN[0]).one()
     assert stored.password_hash.startswith("$2b$") and ADMIN[1] not in stored.password_hash
-    assert staff_auth.authenticate(assistant.sessions, *ADMIN).role == "admin"
-    assert staff_auth.authenticate(assistant.sessions, "ADMIN1 ", ADMIN[1]) is not None  # name is normalised
-    assert staff_auth.authenticate(assistant.sessions, ADMIN[0], "wrong-password!") is None
-    assert staff_auth.authenticate(assistant.sessions, "nobody", ADMIN[1]) is None
+    assert accounts.authenticate(assistant.sessions, *ADMIN).role == "admin"
+    assert accounts.authenticate(assistant.sessions, "ADMIN1 ", ADMIN[1]) is not None  # name is normalised
+    assert accounts.authenticate(assistant.sessions, ADMIN[0], "wrong-password!") is None
+    assert accounts.authenticate(assistant.sessions, "nobody", ADMIN[1]) is None
 
 
 def test_long_arabic_passphrases_count_every_character(assistant):
     phrase = "كلمة مرور طويلة جدًا " * 6  # far beyond bcrypt's 72 bytes
-    staff_auth.create_user(assistant.sessions, "longpass", phrase, "reviewer")
-    assert staff_auth.authenticate(assistant.sessions, "longpass", phrase) is not None
-    assert staff_auth.authenticate(assistant.sessions, "longpass", phrase[:-1] + "x") is None
+    accounts.create_user(assistant.sessions, "longpass", phrase, "reviewer")
+    assert accounts.authenticate(assistant.sessions, "longpass", phrase) is not None
+    assert accounts.authenticate(assistant.sessions, "longpass", phrase[:-1] + "x") is None
 
 
 @pytest.mark.parametrize(
@@ -55,18 +55,18 @@ def test_long_arabic_passphrases_count_every_character(assistant):
 )
 def test_account_rules_give_clear_errors(assistant, username, password, role, fragment):
     with pytest.raises(InvalidRequest) as error:
-        staff_auth.create_user(assistant.sessions, username, password, role)
+        accounts.create_user(assistant.sessions, username, password, role)
     assert fragment in error.value.message
 
 
 def test_session_secret_is_generated_once_with_mode_0600(tmp_path, monkeypatch):
-    monkeypatch.delenv(staff_auth.SECRET_KEY_ENV, raising=False)
-    first = staff_auth.secret_key(tmp_path)
+    monkeypatch.delenv(accounts.SECRET_KEY_ENV, raising=False)
+    first = accounts.secret_key(tmp_path)
     path = tmp_path / "secret_key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert staff_auth.secret_key(tmp_path) == first and len(first) >= 48
-    assert staff_auth.secret_key(tmp_path, "k" * 40) == "k" * 40  # the setting wins when given
-    monkeypatch.setenv(staff_auth.SECRET_KEY_ENV, "s" * 40)
+    assert accounts.secret_key(tmp_path) == first and len(first) >= 48
+    assert accounts.secret_key(tmp_path, "k" * 40) == "k" * 40  # the setting wins when given
+    monkeypatch.setenv(accounts.SECRET_KEY_ENV, "s" * 40)
     from assistant.config import Settings
 
     assert Settings().secret_key == "s" * 40
@@ -164,7 +164,7 @@ def test_sign_out_ends_the_session(client):
 
 def test_changing_the_password_ends_open_sessions(client, assistant):
     sign_in(client)
-    staff_auth.set_password(assistant.sessions, ADMIN[0], "a-brand-new-password")
+    accounts.set_password(assistant.sessions, ADMIN[0], "a-brand-new-password")
     assert client.get("/staff/review", follow_redirects=False).status_code == 303
 
 

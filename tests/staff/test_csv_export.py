@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
+from assistant.chat.service import Assistant
 from assistant.eval.datasets import DatasetStore
-from assistant.service import Assistant
+from assistant.staff import accounts as staff_auth
+from tests.conftest import ingest_into
 from tests.staff.helpers import ADMIN, sign_in
 
 FORMULAS = [
@@ -33,7 +34,7 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 def client(settings, fake_embedder, corpus_copy, monkeypatch):
     monkeypatch.setattr(staff_auth, "BCRYPT_ROUNDS", 4)
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     staff_auth.create_user(assistant.sessions, *ADMIN, role="admin")
     with TestClient(create_app(assistant=assistant)) as client:
         client.assistant = assistant

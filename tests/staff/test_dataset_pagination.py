@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
+from assistant.chat.service import Assistant
 from assistant.eval.datasets import DatasetStore
-from assistant.service import Assistant
+from assistant.staff import accounts as staff_auth
 from tests.staff.helpers import ADMIN, sign_in
 
 ROWS = 2_050

@@ -14,7 +14,7 @@ from tests.staff.helpers import REVIEWER, ask, sign_in, thumbs_down, wait_for_ru
 REPO = Path(__file__).resolve().parents[2]
 ROWS = [
     json.loads(line)
-    for line in (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    for line in (REPO / "evalsets" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:5]
 ]
 JSONL = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in ROWS)
 

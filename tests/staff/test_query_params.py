@@ -8,8 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.staff import accounts as staff_auth
+from tests.conftest import ingest_into
 from tests.staff.helpers import ADMIN, ask, sign_in, thumbs_down
 
 
@@ -26,7 +27,7 @@ def client(tmp_path_factory):
     settings = Settings(data_dir=root / "data", documents_dir=root / "documents", cache_dir=CACHE)
     settings.refusal_threshold = 0.0
     assistant = Assistant(settings, embedder=HashEmbedder())
-    assistant.ingest(progress=False)
+    ingest_into(assistant, progress=False)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(staff_auth, "BCRYPT_ROUNDS", 4)
         staff_auth.create_user(assistant.sessions, *ADMIN, role="admin")

@@ -12,9 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.staff import accounts as staff_auth
 from assistant.store.models import FeedbackRecord
+from tests.conftest import ingest_into
 from tests.staff.helpers import ADMIN, REVIEWER, sign_in
 
 
@@ -23,7 +24,7 @@ def world(settings, fake_embedder, corpus_copy, monkeypatch):
     monkeypatch.setattr(staff_auth, "BCRYPT_ROUNDS", 4)
     settings.refusal_threshold = 0.0
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     staff_auth.create_user(assistant.sessions, *ADMIN, role="admin")
     staff_auth.create_user(assistant.sessions, *REVIEWER, role="reviewer")
     ids = {}

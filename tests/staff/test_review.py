@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from assistant.eval.datasets import DatasetStore
-from assistant.review import LOW_CONFIDENCE_MARGIN, QueueFilters, ReviewQueue, in_sample
+from assistant.staff.review import LOW_CONFIDENCE_MARGIN, QueueFilters, ReviewQueue, in_sample
 from assistant.store.models import AnswerRecord, EvalRowRecord, FeedbackRecord, StaffUser
 from assistant.types import Answer, Citation, Hit
 from tests.staff.helpers import QUESTION, REVIEWER, ask, sign_in, thumbs_down

@@ -9,16 +9,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from assistant import staff_auth
+from assistant.chat.service import Assistant
 from assistant.errors import InvalidRequest
 from assistant.eval import scoring
 from assistant.eval.datasets import DatasetStore
 from assistant.eval.runs import RunStore, execute_run
-from assistant.service import Assistant
-from tests.conftest import REPO
+from assistant.staff import accounts as staff_auth
+from tests.conftest import REPO, ingest_into
 from tests.staff.helpers import ADMIN, REVIEWER, sign_in, wait_for_run
 
-QUESTIONS = REPO / "eval" / "questions.jsonl"
+QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def world(settings, fake_embedder, corpus_copy, monkeypatch):
     monkeypatch.setattr(staff_auth, "BCRYPT_ROUNDS", 4)
     settings.refusal_threshold = 0.0
     assistant = Assistant(settings, embedder=fake_embedder)
-    assistant.ingest(corpus_copy, progress=False)
+    ingest_into(assistant, corpus_copy, progress=False)
     staff_auth.create_user(assistant.sessions, *ADMIN, role="admin")
     staff_auth.create_user(assistant.sessions, *REVIEWER, role="reviewer")
     store = DatasetStore(assistant.sessions)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from assistant import staff_auth
 from assistant.eval.datasets import DatasetStore
+from assistant.staff import accounts as staff_auth
 from tests.staff.helpers import ADMIN, REVIEWER, sign_in
 
 
@@ -82,10 +82,10 @@ def test_a_role_change_applies_to_open_sessions(client, assistant):
 
 
 def test_cli_disables_enables_and_changes_roles(assistant, monkeypatch):
-    from assistant import cli_staff
     from assistant.cli import app as cli
+    from assistant.cli import common
 
-    monkeypatch.setattr(cli_staff, "_sessions", lambda: assistant.sessions)
+    monkeypatch.setattr(common, "open_sessions", lambda: assistant.sessions)
     runner = CliRunner()
     assert runner.invoke(cli, ["staff", "disable", REVIEWER[0]]).exit_code == 0
     listed = runner.invoke(cli, ["staff", "list"]).output

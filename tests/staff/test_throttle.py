@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.staff import auth_routes
 from api.staff.security import LoginThrottle
-from assistant import staff_auth
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.staff import accounts as staff_auth
 from tests.staff.helpers import ADMIN, REVIEWER, TOKEN
 
 ATTACKER, COLLEAGUE_NAT, OWNER_HOME = "203.0.113.9", "203.0.113.9", "198.51.100.20"

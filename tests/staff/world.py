@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant import staff_auth
+from assistant.chat.service import Assistant
 from assistant.config import Settings
 from assistant.embedding import HashEmbedder
 from assistant.eval.datasets import DatasetStore
 from assistant.eval.runs import RunStore, execute_run, settings_snapshot
-from assistant.service import Assistant
-from tests.conftest import CACHE, DOCUMENTS, REPO
+from assistant.staff import accounts as staff_auth
+from tests.conftest import CACHE, DOCUMENTS, REPO, ingest_into
 from tests.staff.helpers import ADMIN, REVIEWER
 
-QUESTIONS = REPO / "eval" / "questions.jsonl"
+QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 
 
 @dataclass
@@ -39,7 +39,7 @@ def build_world(root: Path, rows: int = 10) -> World:
         rate_limit_per_origin="",
     )
     assistant = Assistant(settings, embedder=HashEmbedder())
-    assistant.ingest(progress=False)
+    ingest_into(assistant, progress=False)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(staff_auth, "BCRYPT_ROUNDS", 4)
         staff_auth.create_user(assistant.sessions, *ADMIN, role="admin")

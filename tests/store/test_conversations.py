@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from assistant.chat.service import Assistant
 from assistant.errors import NotFound
-from assistant.service import Assistant
 from assistant.store.models import AnswerRecord, Message
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
 def assistant(db_settings, fake_embedder, corpus_copy):
     db_settings.refusal_threshold = 0.0
     a = Assistant(db_settings, embedder=fake_embedder)
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     return a
 
 

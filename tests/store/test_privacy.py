@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from assistant.conversation import QuestionRewriter
-from assistant.service import Assistant
+from assistant.chat.followups import QuestionRewriter
+from assistant.chat.service import Assistant
 from assistant.store.models import AnswerRecord, utcnow
 from assistant.store.retention import purge_older_than
+from tests.conftest import ingest_into
 
 SECRET = "سؤال شخصي عن مدينة بعينها"
 
@@ -31,7 +32,7 @@ class EchoRewriter(QuestionRewriter):
 def assistant(db_settings, fake_embedder, corpus_copy):
     db_settings.refusal_threshold = 0.0
     a = Assistant(db_settings, embedder=fake_embedder, rewriter=EchoRewriter())
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     return a
 
 
@@ -77,10 +78,11 @@ def test_the_sqlite_database_file_is_private(settings, fake_embedder):
 
 def test_assistant_purge_from_the_command_line_clears_derived_rewrites(settings, fake_embedder, corpus_copy):
     from assistant import cli
+    from assistant.cli import common
 
     settings.refusal_threshold = 0.0
     a = Assistant(settings, embedder=fake_embedder, rewriter=EchoRewriter())
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     _, conversation, first = a.ask(SECRET)
     _, _, second = a.ask("ومتى؟", conversation)
     with a.sessions.begin() as session:
@@ -90,7 +92,7 @@ def test_assistant_purge_from_the_command_line_clears_derived_rewrites(settings,
             .values(created_at=utcnow() - timedelta(days=9))
         )
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "_settings", lambda: settings)
+        mp.setattr(common, "settings", lambda: settings)
         result = CliRunner().invoke(cli.app, ["purge", "--days", "7"])
     assert result.exit_code == 0, result.output
     assert "1 rewrites" in result.output

@@ -7,17 +7,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from assistant.chat.service import Assistant
 from assistant.eval.datasets import DatasetStore
-from assistant.service import Assistant
 from assistant.store.models import AnswerRecord, Conversation, FeedbackRecord, Message, utcnow
 from assistant.store.retention import purge_older_than
+from tests.conftest import ingest_into
 
 
 @pytest.fixture
 def assistant(db_settings, fake_embedder, corpus_copy):
     db_settings.refusal_threshold = 0.0
     a = Assistant(db_settings, embedder=fake_embedder)
-    a.ingest(corpus_copy, progress=False)
+    ingest_into(a, corpus_copy, progress=False)
     return a
 
 

@@ -44,11 +44,36 @@ def visual_to_logical(line: str, default_rtl: bool | None = None) -> str:
     """
     classes = [_bidi_class(c) for c in line]
     if not any(c in ("R", "AL") for c in classes):
-        return _fold_presentation_forms(line)
+        return fold_presentation_forms(line)
     chars = [c for c, k in zip(line, classes, strict=True) if k not in _EXPLICIT_FORMATTING]
-    original = [_bidi_class(c) for c in chars]
-    types = list(original)
-    base = 1 if _line_is_rtl(types, default_rtl) else 0
+    types = [_bidi_class(c) for c in chars]
+    order, _ = logical_order(types, _line_is_rtl(types, default_rtl))
+    return fold_presentation_forms("".join(chars[i] for i in order))
+
+
+def token_class(text: str) -> str:
+    """The bidi class of a multi-character visual unit (a glyph cluster, a word): its first
+    strong character's, else that of its first character that is not a mark."""
+    for ch in text:
+        cls = _bidi_class(ch)
+        if cls in ("L", "R", "AL"):
+            return cls
+    for ch in text:
+        cls = _bidi_class(ch)
+        if cls not in ("NSM", "BN"):
+            return cls
+    return "ON"
+
+
+def logical_order(classes: list[str], rtl: bool) -> tuple[list[int], list[int]]:
+    """Visual → logical: the visual indexes in reading order, and each visual unit's embedding
+    level (odd = right to left), for units of the given bidi classes on a line of base
+    direction ``rtl``. For text without explicit embeddings the Unicode Bidirectional
+    Algorithm is its own inverse, so running it over the visual sequence gives the logical one.
+    """
+    types = list(classes)
+    original = list(classes)
+    base = 1 if rtl else 0
     edge = "R" if base else "L"
     size = len(types)
 
@@ -127,23 +152,24 @@ def visual_to_logical(line: str, default_rtl: bool | None = None) -> str:
         else:
             trailing = False
     # L2: from the highest level down to the lowest odd level, reverse every run at or above it.
-    out = list(chars)
+    out = list(range(size))
+    work = list(levels)
     odd_levels = [lv for lv in levels if lv % 2]
     if odd_levels:
         lowest_odd = min(odd_levels)
         for level in range(max(levels), lowest_odd - 1, -1):
             i = 0
             while i < size:
-                if levels[i] < level:
+                if work[i] < level:
                     i += 1
                     continue
                 j = i
-                while j < size and levels[j] >= level:
+                while j < size and work[j] >= level:
                     j += 1
                 out[i:j] = out[i:j][::-1]
-                levels[i:j] = levels[i:j][::-1]
+                work[i:j] = work[i:j][::-1]
                 i = j
-    return _fold_presentation_forms("".join(out))
+    return out, levels
 
 
 def _bidi_class(ch: str) -> str:
@@ -166,7 +192,7 @@ def _is_presentation_form(ch: str) -> bool:
     return 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFE
 
 
-def _fold_presentation_forms(text: str) -> str:
+def fold_presentation_forms(text: str) -> str:
     """Fold Arabic presentation-form glyphs to the normal letters (NFKC); leave the rest."""
     if not any(_is_presentation_form(c) for c in text):
         return text
