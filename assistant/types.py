@@ -23,6 +23,7 @@ class SourceDocument:
     language: str = "ar"
     source_path: str = ""
     content_hash: str = ""
+    source_url: str | None = None  # where the document can be read online (http/https)
     pages: int = 0  # pages of a paged file (PDF, slides); 0 for flowing text
     page_breaks: tuple[int, ...] = ()  # offset of ``text`` where each page after the first starts
     headings: tuple[tuple[int, int, str], ...] = ()  # (offset, level, text) of each heading line

@@ -29,7 +29,7 @@ from assistant.store.conversations import ConversationStore
 from assistant.store.feedback import FeedbackStore
 from assistant.store.index_state import read_generation
 from assistant.store.stores import Stores
-from assistant.text.safety import checked_text
+from assistant.text.safety import checked_text, clean_history
 from assistant.types import Answer, Hit, StreamEvent
 
 
@@ -165,11 +165,13 @@ class Assistant:
         question = self._checked(question, "message")
         self.conversations.check(conversation_id)
         self.require_index()
+        history = clean_history(history)
         return stream_answer(self.pipeline, self.conversations, question, conversation_id, history)
 
     def complete(self, question: str, history: list[tuple[str, str, str]]) -> tuple[Answer, str]:
         """One stateless exchange whose history the caller carries (OpenAI-style); stored for review."""
         question = self._checked(question, "message")
+        history = clean_history(history)
         result, hits, standalone = self._answer(question, history)
         _, answer_id = self.conversations.save(None, question, standalone, result, hits)
         return result, answer_id

@@ -276,6 +276,7 @@ class Indexer:
             record.place = doc.place
             record.language = doc.language
             record.source_path = doc.source_path
+            record.source_url = doc.source_url
             record.content_hash = doc.content_hash
             record.text = doc.text
             record.chunk_count = chunk_count

@@ -164,3 +164,27 @@ def test_injection_document_is_only_ever_quoted(settings, fake_embedder, corpus_
     for citation in answer.citations:
         assert citation.quote in assistant.retriever.chunks[citation.chunk_id].text
     assert answer.text.replace("\n", " ").count("[") == len(answer.citations)
+
+
+def test_oversized_chunked_body_is_413_too(client, assistant):
+    """No Content-Length: the body streams in chunks and is refused once it passes the limit."""
+
+    def chunks():
+        yield b'{"message": "x", "padding": "'
+        for _ in range(100):
+            yield b"a" * 1024
+        yield b'"}'
+
+    response = client.post("/v1/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert_clear_error(response, 413, "request_too_large")
+    assert "65536 bytes" in response.json()["message"]
+    assert stored(assistant) == 0
+
+
+def test_small_chunked_body_is_served(client):
+    def chunks():
+        yield b'{"message": '
+        yield '"القمة العالمية الخامسة"}'.encode()
+
+    response = client.post("/v1/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
