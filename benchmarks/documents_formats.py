@@ -13,7 +13,7 @@ corpus keeps the seed file names, so evalsets/questions.jsonl applies to all. Fo
 * PDF extraction speed (pages/s) and, on a ~200-page PDF, ingest throughput against the raw
   encoder on the same chunks and sentences (the ingest_throughput.py measure).
 
-    .venv/bin/python benchmarks/documents_formats.py [--formats txt,pdf-chromium,...] [--pages 200]
+    .venv/bin/python benchmarks/documents_formats.py [--formats txt,pdf-libreoffice,...|none] [--pages 200|0]
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ from assistant.ingest.clean import clean_text  # noqa: E402
 from assistant.ingest.corpus import LoadFailure, load_corpus, load_document  # noqa: E402
 from assistant.ingest.indexer import sentence_records  # noqa: E402
 from assistant.ingest.loaders import load_file  # noqa: E402
+from assistant.ingest.run import ingest  # noqa: E402
 from assistant.ingest.structure import page_at, place_chunk  # noqa: E402
+from assistant.store.stores import Stores  # noqa: E402
 from tests.ingest import makers  # noqa: E402
 
 FORMATS = ("txt", "docx", "odt", "pptx", "pdf-chromium-2col", "pdf-chromium-1col", "pdf-libreoffice")
@@ -137,12 +139,12 @@ def throughput(embedder, settings: Settings, pages: int, tmp: Path) -> dict[str,
     started = time.perf_counter()
     embedder.embed_passages(texts)
     raw_s = time.perf_counter() - started
-    assistant = Assistant(
+    stores = Stores.open(
         Settings(data_dir=tmp / "big-data", documents_dir=folder, cache_dir=settings.cache_dir),
         embedder=embedder,
     )
     started = time.perf_counter()
-    report = assistant.ingest(folder, progress=False)
+    report = ingest(stores, folder, progress=False)
     ingest_s = time.perf_counter() - started
     return {
         "pages": loaded.pages or 0,
@@ -172,7 +174,7 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for fmt in args.formats.split(","):
+        for fmt in [f for f in args.formats.split(",") if f and f != "none"]:
             folder = tmp / fmt
             folder.mkdir()
             for doc_id, text in sources.items():
@@ -186,7 +188,8 @@ def main() -> None:
                 Settings(data_dir=tmp / f"{fmt}-data", documents_dir=folder, cache_dir=cache),
                 embedder=embedder,
             )
-            assistant.ingest(folder, progress=False)
+            ingest(assistant.stores, folder, progress=False)
+            assistant.refresh(force=True)
             summary = evaluate(assistant, rows).summary()
             right, cited = page_accuracy(assistant, folder, answerable) if fmt.startswith("pdf") else (0, 0)
             results[fmt] = {

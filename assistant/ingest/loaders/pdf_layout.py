@@ -119,15 +119,6 @@ class Paragraph:
 
 
 @dataclass
-class PageLayout:
-    paragraphs: list[Paragraph]
-    columns: int = 1
-    kashida: int = 0
-    superscripts: int = 0
-    rtl: bool = False
-
-
-@dataclass
 class Stats:
     """What the layout step did on a page, for the ingest report."""
 
@@ -135,7 +126,6 @@ class Stats:
     kashida: int = 0
     superscripts: int = 0
     tables: int = 0
-    rows: list[Row] = field(default_factory=list)
 
 
 def page_em(glyphs: list[Glyph]) -> float:
@@ -159,7 +149,7 @@ def page_rows(page: PageGlyphs) -> tuple[list[Row], Stats]:
     rows, stats.superscripts = _merge_superscripts(rows, em)
     for row in rows:
         row.glyphs = _attach_marks(row.glyphs, em)
-    stats.rows = rows
+        stats.kashida += _misread_kashida(row.glyphs, em)
     return rows, stats
 
 
@@ -245,6 +235,42 @@ def table_rows(tables: list[Any], glyphs: list[Glyph], em: float) -> list[Row]:
                 baseline = min(g.baseline for g in members)
                 out.append(Row(members, baseline, em, preset=" | ".join(texts)))
     return out
+
+
+def _misread_kashida(glyphs: list[Glyph], em: float) -> int:
+    """Turn into tatweel the glyphs that stretch an Arabic word but map to other characters.
+
+    LibreOffice justifies Arabic with kashida glyphs whose Unicode mapping is whatever code its
+    font subset gave them («مب?ادرة», «تم&وز», «لتس00هيل»). One to three glyphs that are not
+    Arabic, glued without a gap between two Arabic letters of a word, are such stretches: no
+    text puts Latin characters or digits inside an Arabic word. Returns how many were found."""
+    found = 0
+    i = 1
+    while i < len(glyphs) - 1:
+        if not _is_arabic_letter(glyphs[i - 1].text) or _is_arabic_letter(glyphs[i].text):
+            i += 1
+            continue
+        j = i  # glyphs[i:j]: the run of non-Arabic glyphs after an Arabic letter
+        while j < len(glyphs) and j - i < 3 and not glyphs[j].actual and glyphs[j].text in _MISREAD:
+            j += 1
+        glued = all(
+            glyphs[k + 1].x0 - glyphs[k].x1 < 0.15 * em for k in range(i - 1, min(j, len(glyphs) - 1))
+        )
+        if j < len(glyphs) and _is_arabic_letter(glyphs[j].text) and glued:
+            for k in range(i, j):
+                glyphs[k].text = TATWEEL
+            found += j - i
+        i = max(j, i + 1)
+    return found
+
+
+# What a misread kashida maps to: Latin letters, digits, symbols; never the punctuation that does
+# join Arabic words («أيلول/سبتمبر», «قائد-ة», «د.»).
+_MISREAD = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ&?#$@%*^~`|\\=+<>!")
+
+
+def _is_arabic_letter(text: str) -> bool:
+    return bool(text) and unicodedata.bidirectional(text[0]) == "AL" and text[0].isalpha()
 
 
 def _merge_superscripts(rows: list[Row], em: float) -> tuple[list[Row], int]:
@@ -615,6 +641,7 @@ def fix_brackets(text: str) -> str:
         return text
     chars = list(text)
     last = len(chars) - 1
+    undecided: list[int] = []
     for i, ch in enumerate(chars):
         pair = _PAIR_OF.get(ch)
         if pair is None:
@@ -631,6 +658,13 @@ def fix_brackets(text: str) -> str:
             chars[i] = pair[0]
         elif closes and not opens:
             chars[i] = pair[1]
+        elif not (opens or closes) and pair[0] != "“":
+            undecided.append(i)
+    # Brackets spaced on both sides («( خدمات الجوار )،»): in order, one opens and the next closes.
+    for k in range(0, len(undecided) - 1, 2):
+        a, b = undecided[k], undecided[k + 1]
+        if _PAIR_OF[chars[a]] == _PAIR_OF[chars[b]]:
+            chars[a], chars[b] = _PAIR_OF[chars[a]]
     return "".join(chars)
 
 
