@@ -9,7 +9,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 export ASSISTANT_CACHE_DIR ?= $(CURDIR)/.cache
 
-.PHONY: install system-deps model ingest run serve test test-fast eval bench audit lint clean
+.PHONY: install system-deps axe model ingest run serve test test-fast eval bench audit lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ system-deps:
 	  echo "installing:$$missing"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@command -v npm >/dev/null 2>&1 || { echo "installing: npm"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+
+# axe-core (npm registry, pinned in tests/browser/axe/package-lock.json) for the accessibility checks
+# of the browser tests; node_modules/ is not committed.
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+axe: $(AXE)
 
 model: install
 	$(BIN)/assistant build-model
@@ -52,7 +62,7 @@ run: ingest
 serve:
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
-test: model system-deps
+test: model system-deps axe
 	$(BIN)/pytest -q -ra
 
 test-fast: install
@@ -76,4 +86,4 @@ lint: install
 	$(BIN)/ruff check assistant api embeddings tests benchmarks
 
 clean:
-	rm -rf $(VENV) data .cache .pytest_cache
+	rm -rf $(VENV) data .cache .pytest_cache tests/browser/axe/node_modules

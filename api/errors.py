@@ -25,6 +25,13 @@ def _describe(error: dict) -> str:
         return 'The request body is not valid JSON. Send a JSON object such as {"message": "..."}.'
     if kind == "missing":
         return f"The field '{loc}' is required."
+    if kind == "string_unicode":
+        return (
+            f"The field '{loc}' contains a lone UTF-16 surrogate (such as \\ud800), which is not valid "
+            "Unicode text and cannot be encoded as UTF-8. Send the text as valid UTF-8."
+        )
+    if kind == "string_too_short":
+        return f"The field '{loc}' is empty. Send non-empty text."
     if kind in ("string_type", "model_attributes_type", "dict_type"):
         return f"'{loc or 'body'}' has the wrong type: {msg}."
     return f"{loc}: {msg}" if loc else msg

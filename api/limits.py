@@ -1,7 +1,8 @@
 """Request size limits, enforced before a body is parsed: 413 with a message when exceeded.
 
 The public API takes small JSON bodies (a question is at most 4,000 characters); staff uploads
-(dataset imports) may be larger. A body without Content-Length is counted as it streams in.
+(dataset imports) may be larger. A body without Content-Length (chunked) is read here as it
+streams in, and refused with 413 as soon as it passes the limit.
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 STAFF_UPLOAD_BYTES = 20 * 1024 * 1024  # /staff/ bodies: dataset imports
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class RequestSizeLimit:
@@ -35,37 +32,51 @@ class RequestSizeLimit:
             return
         limit = self.limit_for(scope["path"])
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._reject(send, limit)
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                await self._reject(send, limit, scope["path"])
+                return
+            await self.app(scope, receive, send)  # the server stops reading at Content-Length
             return
+        # No Content-Length (chunked): read the body here, up to the limit, before the app sees it.
+        # Counting inside the app instead lets the framework turn the overflow into a parse error.
+        chunks: list[bytes] = []
         received = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge
-            return message
+            if message["type"] != "http.request":  # the client went away
+                return
+            body = message.get("body", b"")
+            received += len(body)
+            if received > limit:
+                await self._reject(send, limit, scope["path"])
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        replayed = False
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._reject(send, limit)
+        await self.app(scope, replay, send)
 
     @staticmethod
-    async def _reject(send: Send, limit: int) -> None:
-        body = json.dumps(
-            {"error": "request_too_large", "message": f"The request body is larger than {limit} bytes."}
-        ).encode()
+    async def _reject(send: Send, limit: int, path: str) -> None:
+        from api.errors import OPENAI_PATHS
+
+        message = f"The request body is larger than {limit} bytes."
+        if path.startswith(OPENAI_PATHS):  # OpenAI's error shape on the OpenAI-compatible routes
+            payload: dict = {
+                "error": {"message": message, "type": "request_too_large", "code": "request_too_large"}
+            }
+        else:
+            payload = {"error": "request_too_large", "message": message}
+        body = json.dumps(payload).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.docs_ui import install_docs
 from api.errors import install_error_handlers
 from api.limits import STAFF_UPLOAD_BYTES, RequestSizeLimit
 from api.origins import install_origin_policy
@@ -17,7 +18,7 @@ from api.security_headers import SecurityHeaders
 from api.staff import install_staff
 from assistant import __version__
 from assistant.chat.service import Assistant
-from assistant.config import Settings, get_settings
+from assistant.config import Settings, get_settings, server_options  # noqa: F401 (re-exported)
 
 
 def serving_settings(config: Settings) -> Settings:
@@ -37,13 +38,21 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             yield
 
     config = settings or (assistant.settings if assistant else get_settings())
-    app = FastAPI(title="Strong Cities Network assistant", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Strong Cities Network assistant",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,  # served by api/docs_ui.py from local files, not a CDN
+        redoc_url=None,
+    )
+    install_docs(app)
     install_error_handlers(app)
     install_origin_policy(app, config.allowed_origins)
     app.state.rate_limiter = RateLimiter(
         per_ip=config.rate_limit_per_ip,
         per_origin=config.rate_limit_per_origin,
         storage_uri=config.rate_limit_storage,
+        origin_share=config.rate_limit_origin_share,
     )
     app.add_middleware(
         RequestSizeLimit,

@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
+
+from api.errors import error_response
 
 PROTECTED_PREFIX = "/v1/"
 ALLOW_METHODS = "GET, POST, OPTIONS"
@@ -45,14 +47,13 @@ def install_origin_policy(app: FastAPI, allowed: list[str]) -> None:
         if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
             return Response(status_code=204, headers=cors_headers(origin))
         if origin != own_origin(request) and origin not in allowed_set:
-            return JSONResponse(
-                {
-                    "error": "origin_not_allowed",
-                    "message": f"This site ({origin}) is not allowed to use the assistant. "
-                    "Ask the administrator to add it to ASSISTANT_ALLOWED_ORIGINS.",
-                },
-                status_code=403,
-                headers=cors_headers(origin),
+            return error_response(
+                request,
+                "origin_not_allowed",
+                f"This site ({origin}) is not allowed to use the assistant. "
+                "Ask the administrator to add it to ASSISTANT_ALLOWED_ORIGINS.",
+                403,
+                cors_headers(origin),
             )
         response = await call_next(request)
         response.headers.update(cors_headers(origin))

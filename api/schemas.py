@@ -2,15 +2,54 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from assistant.text.safety import unencodable_message
 
 
-class ChatRequest(BaseModel):
+def _find_unencodable(value: Any, field: str) -> str | None:
+    if isinstance(value, str):
+        return unencodable_message(value, f"field '{field}'")
+    if isinstance(value, dict):
+        values = list(value.keys()) + list(value.values())
+    elif isinstance(value, list | tuple):
+        values = list(value)
+    else:
+        is_model = isinstance(value, BaseModel)
+        values = [getattr(value, name) for name in type(value).model_fields] if is_model else []
+    for item in values:
+        found = _find_unencodable(item, field)
+        if found:
+            return found
+    return None
+
+
+class RequestModel(BaseModel):
+    """Base of every request body: any string that cannot be encoded as UTF-8 (a lone surrogate,
+    which JSON's \\uXXXX escapes allow) is a 422 naming the field, wherever it sits."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _encodable(cls, value: Any, info: ValidationInfo) -> Any:
+        found = _find_unencodable(value, info.field_name or "body")
+        if found:
+            raise ValueError(found)
+        return value
+
+
+class ChatRequest(RequestModel):
     """Emptiness and length are checked by the service (one rule for API and CLI) and answered 422."""
 
     model_config = ConfigDict(extra="ignore")
 
-    message: str = Field(..., description="The question, in Arabic or English.")
+    message: str = Field(
+        ...,
+        min_length=1,
+        description="The question, in Arabic or English: not only whitespace, at most "
+        "ASSISTANT_MAX_MESSAGE_CHARS characters (4,000 by default).",
+    )
     conversation_id: str | None = Field(None, max_length=64)
     stream: bool = Field(False, description="Answer as Server-Sent Events: delta…, citations, done.")
 
@@ -35,8 +74,8 @@ class ChatResponse(BaseModel):
     fallback_reason: str | None = Field(None, description="Why the LLM answer was replaced, if it was.")
 
 
-class SearchRequest(BaseModel):
-    query: str
+class SearchRequest(RequestModel):
+    query: str = Field(..., min_length=1, description="Search text (not only whitespace).")
     k: int = Field(5, ge=1, le=50)
 
 
@@ -59,8 +98,15 @@ class DocumentOut(BaseModel):
     place: str | None
     language: str
     source_path: str
+    source_url: str | None = Field(None, description="Where the document can be read online.")
     chunk_count: int
     updated_at: str | None
+
+
+class HealthResponse(BaseModel):
+    status: str = Field(..., description="ok")
+    chunks: int = Field(..., description="Chunks in the loaded index.")
+    worker: int = Field(..., description="Process id of the API worker that answered.")
 
 
 class DocumentsResponse(BaseModel):
@@ -68,5 +114,61 @@ class DocumentsResponse(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    error: str
+    """Every error of the /v1 API (except the OpenAI-compatible routes) and /healthz."""
+
+    error: str = Field(..., description="A stable code: invalid_request, not_found, rate_limited, …")
+    message: str = Field(..., description="What went wrong and what to do, for people.")
+
+
+class OpenAIErrorBody(BaseModel):
     message: str
+    type: str
+    code: str | None = None
+
+
+class OpenAIError(BaseModel):
+    """Errors of /v1/chat/completions and /v1/models, in OpenAI's shape."""
+
+    error: OpenAIErrorBody
+
+
+CHAT_EVENTS = ["delta", "reset", "citations", "done", "error"]
+
+
+def error_responses(
+    *statuses: int, model: type[BaseModel] = ErrorResponse, events: list[str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the errors a route can really answer, with the real body shape."""
+    described = {
+        403: "The page's Origin is not in ASSISTANT_ALLOWED_ORIGINS (origin_not_allowed).",
+        404: "Unknown conversation_id or answer_id.",
+        413: "The request body is larger than ASSISTANT_MAX_REQUEST_KB (64 kB by default).",
+        422: "Invalid request: malformed JSON, a missing or wrongly typed field, an empty or too long "
+        "text, text that is not valid Unicode.",
+        429: "Rate limited; the Retry-After header says how many seconds to wait.",
+        503: "No documents are indexed yet (index_not_ready) or a store cannot be reached "
+        "(store_unavailable).",
+    }
+    sse_event: dict[str, Any] = {
+        "type": "object",
+        "properties": {"data": {"type": "string", "description": "JSON text (or [DONE])"}},
+        "required": ["data"],
+    }
+    if events:
+        sse_event["properties"]["event"] = {"type": "string", "enum": events}
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        if status == 200:  # a streaming route: JSON, or Server-Sent Events with "stream": true
+            responses[200] = {
+                "description": "The answer as JSON, or with \"stream\": true as Server-Sent Events "
+                "(text/event-stream). The schema is that of one event; `data` is JSON text.",
+                "content": {"text/event-stream": {"schema": sse_event}},
+            }
+            continue
+        entry: dict[str, Any] = {"model": model, "description": described[status]}
+        if status == 429:
+            entry["headers"] = {
+                "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+            }
+        responses[status] = entry
+    return responses

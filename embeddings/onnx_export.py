@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 ONNX_FILE = Path("onnx") / "model.onnx"
 INPUTS = ("input_ids", "attention_mask")
 OUTPUT = "sentence_embedding"
+STATES_OUTPUT = "token_states"
+STATE_LAYER = 9  # the reader's split: layers 0..8 are shared, 9..11 run jointly (docs/reader.md)
 OPSET = 17
 
 
@@ -33,10 +35,11 @@ def export_onnx(folder: Path) -> Path:
             self.bert = bert
 
         def forward(self, input_ids, attention_mask):
-            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            out = self.bert(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+            hidden = out.last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1), out.hidden_states[STATE_LAYER]
 
     target = Path(folder) / ONNX_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -53,11 +56,12 @@ def export_onnx(folder: Path) -> Path:
             example,
             str(target),
             input_names=list(INPUTS),
-            output_names=[OUTPUT],
+            output_names=[OUTPUT, STATES_OUTPUT],
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "sequence"},
                 "attention_mask": {0: "batch", 1: "sequence"},
                 OUTPUT: {0: "batch"},
+                STATES_OUTPUT: {0: "batch", 1: "sequence"},
             },
             opset_version=OPSET,
             dynamo=False,

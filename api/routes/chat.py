@@ -6,14 +6,18 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.ratelimit import rate_limit
-from api.schemas import ChatRequest, ChatResponse, CitationOut
+from api.schemas import CHAT_EVENTS, ChatRequest, ChatResponse, CitationOut, error_responses
 from api.sse import SSE_HEADERS, event_stream
 from assistant.chat.streaming import public_citation
 
 router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[Depends(rate_limit)])
 
 
-@router.post("/chat", response_model=ChatResponse)
+@router.post(
+    "/chat",
+    response_model=ChatResponse,
+    responses=error_responses(200, 403, 404, 413, 422, 429, 503, events=CHAT_EVENTS),
+)
 async def chat(body: ChatRequest, assistant: AssistantDep):
     """Answer a question. With ``"stream": true`` the answer comes as Server-Sent Events:
     ``delta`` ({"text"}) events, ``reset`` when an LLM answer is replaced by the extractive one,

@@ -14,11 +14,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.ratelimit import rate_limit
+from api.schemas import OpenAIError, RequestModel, error_responses
 from api.sse import SSE_HEADERS, frame
 from assistant.chat.streaming import public_citation
 from assistant.errors import InvalidRequest
@@ -30,7 +31,7 @@ MODEL_ID = "scn-assistant"
 FALLBACK_NOTICE = "\n\n(تعذّر التحقق من الإجابة المولَّدة، وهذه إجابة مقتبسة من الوثائق مباشرة:)\n\n"
 
 
-class Message(BaseModel):
+class Message(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     role: str
@@ -42,7 +43,7 @@ class Message(BaseModel):
         return self.content or ""
 
 
-class CompletionRequest(BaseModel):
+class CompletionRequest(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     model: str | None = None
@@ -77,7 +78,7 @@ def envelope(kind: str, completion_id: str, created: int) -> dict[str, Any]:
     return {"id": completion_id, "object": kind, "created": created, "model": MODEL_ID}
 
 
-@router.get("/models")
+@router.get("/models", responses=error_responses(403, model=OpenAIError))
 def models() -> dict[str, Any]:
     return {
         "object": "list",
@@ -87,7 +88,11 @@ def models() -> dict[str, Any]:
     }
 
 
-@router.post("/chat/completions", dependencies=[Depends(rate_limit)])
+@router.post(
+    "/chat/completions",
+    dependencies=[Depends(rate_limit)],
+    responses=error_responses(200, 403, 413, 422, 429, 503, model=OpenAIError),
+)
 async def chat_completions(body: CompletionRequest, assistant: AssistantDep):
     question, history = split_messages(body.messages)
     created = int(time.time())

@@ -12,7 +12,7 @@ from api.static_files import load, static_response
 router = APIRouter(tags=["widget"])
 
 
-@router.get("/widget.js", include_in_schema=False)
+@router.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
 def widget_js(request: Request) -> Response:
     return static_response(request, "widget.js", "application/javascript; charset=utf-8")
 
@@ -23,7 +23,7 @@ DEMO_CSP = (
 )
 
 
-@router.get("/demo", include_in_schema=False)
+@router.api_route("/demo", methods=["GET", "HEAD"], include_in_schema=False)
 def demo(lang: str = Query("ar", pattern="^(ar|en)$")) -> HTMLResponse:
     body, _ = load("demo.html")
     nonce = secrets.token_urlsafe(16)

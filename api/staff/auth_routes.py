@@ -10,8 +10,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.ratelimit import client_ip
-from api.staff.render import flash, redirect, render
+from api.staff.i18n import translate
+from api.staff.render import flash, lang_of, redirect, render
 from api.staff.security import (
+    SESSION_MAX_AGE,
     LoginRequired,
     LoginThrottle,
     UserDep,
@@ -21,7 +23,13 @@ from api.staff.security import (
     staff_router,
 )
 from api.static_files import static_response
-from assistant.staff.accounts import MAX_PASSWORD_CHARS, authenticate, normalise_username
+from assistant.staff.accounts import (
+    MAX_PASSWORD_CHARS,
+    authenticate,
+    end_session,
+    normalise_username,
+    start_session,
+)
 
 log = logging.getLogger("api.staff")
 
@@ -30,7 +38,7 @@ signed_in = staff_router()
 throttle = LoginThrottle()
 
 
-@public.get("/assets/staff.css")
+@public.api_route("/assets/staff.css", methods=["GET", "HEAD"])
 def stylesheet(request: Request) -> Response:
     return static_response(request, "staff/staff.css", "text/css; charset=utf-8")
 
@@ -54,33 +62,70 @@ async def login(
     next: str = Form("", max_length=500),
 ) -> Response:
     name = normalise_username(username)
-    client = f"ip:{client_ip(request)}"
-    if throttle.blocked(f"user:{name}", client):
-        log.warning("staff sign-in throttled for %r", name[:120])
-        return render(
-            request, "staff/login.html", 429, next=safe_next(next), error="login_throttled", username=name
-        )
+    address = client_ip(request)
+    wait = throttle.wait(name, address)
+    if wait:
+        log.warning("staff sign-in throttled for %r (%d s)", name[:120], wait)
+        return throttled(request, name, next, wait)
     sessions = request.app.state.assistant.sessions
     user = await run_in_threadpool(authenticate, sessions, name, password)
     if user is None:
-        throttle.failed(f"user:{name}", client)
+        wait = throttle.failed(name, address)
         log.warning("staff sign-in failed for %r", name[:120])
+        if wait:
+            return throttled(request, name, next, wait, failed=True)
         return render(
             request, "staff/login.html", 401, next=safe_next(next), error="login_failed", username=name
         )
-    throttle.succeeded(f"user:{name}")
+    throttle.succeeded(name, address)
     lang = request.session.get("lang")
+    old = request.session.get("sid")
+    if old:
+        await run_in_threadpool(end_session, sessions, str(old))
+    session_id = await run_in_threadpool(start_session, sessions, user.id, SESSION_MAX_AGE)
     request.session.clear()  # a fresh session (and CSRF token) on every sign-in
-    request.session.update({"uid": user.id, "fp": user.fingerprint, "csrf": secrets.token_urlsafe(32)})
+    request.session.update(
+        {"uid": user.id, "sid": session_id, "fp": user.fingerprint, "csrf": secrets.token_urlsafe(32)}
+    )
     if lang:
         request.session["lang"] = lang
     log.info("staff sign-in: %r (%s)", user.username, user.role)
     return redirect(safe_next(next))
 
 
+def throttled(request: Request, name: str, next: str, wait: int, failed: bool = False) -> Response:
+    """429 with Retry-After and the real wait on the page (in the page's language)."""
+    lang = lang_of(request)
+    message = translate("login_throttled", lang).format(seconds=wait, wait=wait_text(wait, lang))
+    if failed:
+        message = translate("login_failed", lang) + " " + message
+    response = render(
+        request,
+        "staff/login.html",
+        429,
+        next=safe_next(next),
+        error="login_throttled",
+        error_message=message,
+        username=name,
+        retry_after=wait,
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def wait_text(seconds: int, lang: str) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if lang == "ar":
+        parts = ([f"{minutes} دقيقة"] if minutes else []) + ([f"{rest} ثانية"] if rest or not minutes else [])
+        return " و".join(parts)
+    parts = ([f"{minutes} min"] if minutes else []) + ([f"{rest} s"] if rest or not minutes else [])
+    return " ".join(parts)
+
+
 @signed_in.post("/logout")
 def logout(request: Request, user: UserDep) -> Response:
     lang = request.session.get("lang")
+    end_session(request.app.state.assistant.sessions, str(request.session.get("sid", "")))
     request.session.clear()
     if lang:
         request.session["lang"] = lang

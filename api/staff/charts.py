@@ -6,7 +6,7 @@ are SVG presentation attributes (allowed by the staff CSP, which forbids inline 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
@@ -53,23 +53,37 @@ def bar_chart(
     title: str,
     empty: str = "no data",
     testid: str = "chart-metrics",
+    labels: Mapping[str, str] | None = None,
+    lower_is_better: Iterable[str] = (),
+    lower_note: str = "↓ lower is better",
 ) -> Markup:
-    """Horizontal grouped bars: one group per metric, one bar per series (e.g. this run, previous)."""
+    """Horizontal grouped bars: one group per metric, one bar per series (e.g. this run, previous).
+
+    The legend gives every series a line of its own, in full; metrics where lower is better are
+    marked ↓ (explained under the legend). ``labels`` names the metrics (translated)."""
     metrics = list(metrics)
     if not metrics or not series:
         return _empty(title, empty, testid)
-    label_w, value_w, bar_h, gap = 170, 56, 14, 12
+    labels = labels or {}
+    lower = set(lower_is_better)
+    label_w, value_w, bar_h, gap = 190, 56, 14, 12
     plot_w = WIDTH - label_w - value_w - 10
-    legend_h = 24
+    marked = [m for m in metrics if m in lower]
+    legend_h = 20 * len(series) + (20 if marked else 0) + 8
     group_h = bar_h * len(series) + gap
     height = legend_h + group_h * len(metrics) + 24
     body = []
-    for i, (name, _) in enumerate(series):  # legend
-        x = label_w + i * 180
+    for i, (name, _) in enumerate(series):  # legend: one line per series, the whole name
+        y = 4 + i * 20
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        body.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
+        body.append(f'<rect x="10" y="{y}" width="12" height="12" fill="{colour}"/>')
         body.append(
-            f'<text x="{x + 18}" y="14" font-size="12" fill="#111827">{escape(_short(name, 24))}</text>'
+            f'<text x="28" y="{y + 11}" font-size="12" fill="#111827">{escape(_short(name, 90))}</text>'
+        )
+    if marked:
+        body.append(
+            f'<text x="10" y="{4 + len(series) * 20 + 11}" font-size="12" fill="#374151">'
+            f"{escape(lower_note)}</text>"
         )
     for tick in (0.0, 0.25, 0.5, 0.75, 1.0):  # grid
         x = label_w + tick * plot_w
@@ -83,10 +97,11 @@ def bar_chart(
         )
     for m, metric in enumerate(metrics):
         y0 = legend_h + m * group_h
+        name = labels.get(metric, metric) + (" ↓" if metric in lower else "")
         body.append(
             f'<text x="{label_w - 8}" y="{y0 + (bar_h * len(series)) / 2 + 4:.1f}" font-size="12" '
-            f'fill="#111827" text-anchor="end"><title>{escape(metric)}</title>'
-            f"{escape(_short(metric, 24))}</text>"
+            f'fill="#111827" text-anchor="end"><title>{escape(name)} ({escape(metric)})</title>'
+            f"{escape(_short(name, 28))}</text>"
         )
         for s, (name, values) in enumerate(series):
             value = values.get(metric)
@@ -128,8 +143,13 @@ def heat_table(
     rows_label: str = "rows",
     empty: str = "no data",
     testid: str = "chart-tags",
+    labels: Mapping[str, str] | None = None,
+    lower_is_better: Iterable[str] = (),
 ) -> Markup:
-    """One line per tag, one cell per score metric, coloured by value; the row count at the end."""
+    """One line per tag, one cell per score metric, coloured by how good the value is — red bad,
+    green good, so a lower-is-better metric (false refusals) is green at 0 —; the row count at the end."""
+    labels = labels or {}
+    lower = set(lower_is_better)
     tags = list(by_tag)
     metrics: list[str] = []
     for values in by_tag.values():
@@ -138,15 +158,22 @@ def heat_table(
                 metrics.append(key)
     if not tags or not metrics:
         return _empty(title, empty, testid)
-    label_w, cell_w, cell_h, head_h = 150, 48, 24, 96
-    width = label_w + cell_w * len(metrics) + 60
+    names = {m: labels.get(m, m) + (" ↓" if m in lower else "") for m in metrics}
+    longest = max(len(_short(n, 26)) for n in names.values())
+    # column heads are slanted at 45°: leave room above (and to the start) for the longest one
+    label_w, cell_w, cell_h = 150, 48, 24
+    head_h = int(longest * 6.6 * 0.71) + 24
+    reach = int(longest * 6.6 * 0.71)  # how far right the last slanted head reaches
+    columns_end = label_w + cell_w * len(metrics)
+    width = int(max(columns_end + 60, columns_end - cell_w / 2 + reach + 10))
     height = head_h + cell_h * len(tags) + 6
     body = []
     for c, metric in enumerate(metrics):  # column heads, slanted so long names do not collide
         x, y = label_w + c * cell_w + cell_w / 2, head_h - 8
         body.append(
             f'<text x="{x:.1f}" y="{y}" font-size="11" fill="#111827" transform="rotate(-45 {x:.1f} {y})">'
-            f"<title>{escape(metric)}</title>{escape(_short(metric, 18))}</text>"
+            f"<title>{escape(names[metric])} ({escape(metric)})</title>"
+            f"{escape(_short(names[metric], 26))}</text>"
         )
     body.append(
         f'<text x="{label_w + cell_w * len(metrics) + 30}" y="{head_h - 8}" font-size="11" fill="#111827" '
@@ -163,7 +190,8 @@ def heat_table(
             x = label_w + c * cell_w
             value = values.get(metric)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                fill, text = _heat(float(value)), f"{float(value):.2f}"
+                goodness = 1.0 - float(value) if metric in lower else float(value)
+                fill, text = _heat(goodness), f"{float(value):.2f}"
             else:
                 fill, text = "#f3f4f6", "—"
             body.append(

@@ -12,6 +12,43 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_review": ("قائمة المراجعة", "Review queue"),
     "nav_datasets": ("مجموعات التقييم", "Datasets"),
     "nav_runs": ("جولات التقييم", "Evaluation runs"),
+    "nav_accounts": ("الحسابات", "Accounts"),
+    # accounts
+    "accounts_title": ("حسابات فريق العمل", "Staff accounts"),
+    "accounts_intro": (
+        "للمشرفين: إنشاء الحسابات، وتغيير الدور، وتعطيل الحساب أو تفعيله، وتعيين كلمة مرور جديدة. "
+        "تعطيل الحساب أو تغيير كلمة مروره يُنهي جلساته المفتوحة فورًا.",
+        "For administrators: create accounts, change roles, disable or enable an account, set a new "
+        "password. Disabling an account or changing its password ends its open sessions at once.",
+    ),
+    "account_role": ("الدور", "Role"),
+    "account_active": ("نشط", "active"),
+    "account_disabled_badge": ("معطّل", "disabled"),
+    "enable": ("تفعيل", "Enable"),
+    "disable": ("تعطيل", "Disable"),
+    "you": ("أنت", "you"),
+    "not_yourself": ("لا يمكنك تعطيل حسابك", "You cannot disable your own account"),
+    "reset_password": ("تعيين كلمة مرور جديدة", "Set a new password"),
+    "reset_password_hint": (
+        "تنتهي كل الجلسات المفتوحة لهذا الحساب.",
+        "Every open session of this account ends.",
+    ),
+    "new_password": ("كلمة المرور الجديدة", "New password"),
+    "confirm_password": ("أعد كتابة كلمة المرور", "Repeat the password"),
+    "create_account": ("إنشاء حساب", "Create an account"),
+    "username_rules": (
+        "من 3 إلى 64 حرفًا: حروف لاتينية وأرقام و . _ @ -",
+        "3 to 64 characters: Latin letters, digits and . _ @ -",
+    ),
+    "password_rules": (
+        "10 أحرف على الأقل، و4 أحرف مختلفة على الأقل، وليست اسم المستخدم.",
+        "At least 10 characters, at least 4 different ones, not the username.",
+    ),
+    "account_created": ("أُنشئ الحساب:", "Account created:"),
+    "account_role_changed": ("تغيّر دور الحساب:", "Role changed:"),
+    "account_disabled": ("عُطّل الحساب وانتهت جلساته:", "Account disabled, its sessions ended:"),
+    "account_enabled": ("فُعّل الحساب:", "Account enabled:"),
+    "account_password_reset": ("عُيّنت كلمة مرور جديدة وانتهت الجلسات:", "New password set, sessions ended:"),
     "signed_in_as": ("مسجّل باسم", "Signed in as"),
     "role_reviewer": ("مراجع", "reviewer"),
     "role_admin": ("مشرف", "admin"),
@@ -25,8 +62,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sign_in": ("دخول", "Sign in"),
     "login_failed": ("اسم المستخدم أو كلمة المرور غير صحيحة.", "Wrong username or password."),
     "login_throttled": (
-        "محاولات كثيرة غير ناجحة. انتظر بضع دقائق ثم حاول مجددًا.",
-        "Too many failed attempts. Wait a few minutes and try again.",
+        "محاولات كثيرة غير ناجحة لهذا الحساب من عنوانك. حاول مجددًا بعد {wait}.",
+        "Too many failed attempts for this account from your address. Try again in {wait}.",
     ),
     "login_hint": (
         "يُنشئ المشرف الحسابات بالأمر: assistant staff create",
@@ -89,6 +126,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "of": ("من", "of"),
     "previous": ("السابق", "Previous"),
     "next": ("التالي", "Next"),
+    "search_text": ("بحث في النص", "Search the text"),
+    "select": ("اختيار", "Select"),
+    "bulk_title": ("مراجعة العناصر المختارة دفعة واحدة", "Review the selected items at once"),
+    "bulk_apply": ("تطبيق على المختارة", "Apply to the selected"),
+    "bulk_hint": (
+        "يُسجَّل الحكم مراجعةً لكل إجابة مختارة (بلا إجابة مصحّحة)؛ حتى 100 عنصر.",
+        "The verdict is saved as a review of each selected answer (without a correction); up to 100 items.",
+    ),
+    "bulk_saved": ("حُفظت المراجعات:", "Reviews saved:"),
+    "bulk_failed": ("لم تُحفظ المراجعات:", "No reviews were saved:"),
+    "queue_csv": ("القائمة (CSV)", "Queue (CSV)"),
+    "queue_jsonl": ("القائمة (JSONL)", "Queue (JSONL)"),
+    "feedback_csv": ("كل التقييمات (CSV)", "All feedback (CSV)"),
+    "feedback_jsonl": ("كل التقييمات (JSONL)", "All feedback (JSONL)"),
+    "first_page": ("الأولى", "First"),
+    "last_page": ("الأخيرة", "Last"),
     "refused_badge": ("رُفضت", "refused"),
     # item
     "item_title": ("مراجعة إجابة", "Review an answer"),
@@ -180,6 +233,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "edit_row": ("تعديل سؤال", "Edit a row"),
     "reference_answer": ("الإجابة المرجعية", "Reference answer"),
     "key_facts": ("الحقائق الأساسية", "Key facts"),
+    "first_sentence_hit": ("الجملة الأولى تجيب", "First sentence hit"),
+    "span_f1": ("F1 للإجابة المختصرة", "Span F1"),
     "key_facts_hint": ("حقيقة في كل سطر", "one per line"),
     "reference_chunks": ("المقاطع المرجعية", "Reference chunks"),
     "reference_documents": ("الوثائق المرجعية", "Reference documents"),
@@ -203,6 +258,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run_status_running": ("قيد التشغيل", "running"),
     "run_status_done": ("اكتملت", "done"),
     "run_status_failed": ("فشلت", "failed"),
+    "run_status_cancelled": ("أُلغيت", "cancelled"),
+    "cancel_run": ("إلغاء الجولة", "Cancel the run"),
+    "run_cancelled": (
+        "أُلغيت الجولة؛ احتُفظ بنتائج الأسئلة المنجزة.",
+        "Run cancelled; the rows done so far are kept.",
+    ),
+    "run_not_cancelled": ("لم تُلغَ الجولة:", "The run was not cancelled:"),
+    "run_cancelled_note": (
+        "أُلغيت هذه الجولة قبل اكتمالها. ابدأ جولة جديدة لتقييم المجموعة من جديد.",
+        "This run was cancelled before it finished. Start a new run to evaluate the dataset again.",
+    ),
     "progress": ("التقدّم", "Progress"),
     "no_runs": ("لا توجد جولات بعد.", "No runs yet."),
     "run_running_note": (
@@ -244,6 +310,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review_item": ("عنصر المراجعة", "review item"),
     "chart_no_data": ("لا توجد بيانات للرسم.", "No data to chart."),
     "count": ("العدد", "Count"),
+    "lower_is_better": ("↓ القيمة الأقل أفضل", "↓ lower is better"),
+    "lower_is_better_short": ("الأقل أفضل", "lower is better"),
+    "table_region": ("جدول (يمكن تمريره أفقيًا)", "Table (scrolls sideways)"),
+    "chart_region": ("رسم بياني (يمكن تمريره أفقيًا)", "Chart (scrolls sideways)"),
+    "times_in_utc": ("الأوقات بالتوقيت العالمي المنسّق (UTC).", "Times are in UTC."),
+    # metric names (the code is shown next to them)
+    "metric_hit@1": ("الإصابة في أول نتيجة", "Hit at 1"),
+    "metric_hit@5": ("الإصابة في أول 5 نتائج", "Hit at 5"),
+    "metric_recall@5": ("الاستدعاء في أول 5", "Recall at 5"),
+    "metric_recall@10": ("الاستدعاء في أول 10", "Recall at 10"),
+    "metric_mrr@10": ("متوسط الرتبة العكسية (أول 10)", "Mean reciprocal rank (top 10)"),
+    "metric_ndcg@10": ("جودة الترتيب nDCG (أول 10)", "Ranking quality nDCG (top 10)"),
+    "metric_key_facts": ("الحقائق الأساسية الواردة", "Key facts found"),
+    "metric_f1": ("تطابق الكلمات F1", "Token overlap F1"),
+    "metric_citation_precision": ("دقة الاستشهاد", "Citation precision"),
+    "metric_faithfulness": ("الالتزام بالمصادر", "Faithfulness"),
+    "metric_refusal_accuracy": ("دقة قرار الرفض", "Refusal accuracy"),
+    "metric_correct_refusals": ("الرفض الصائب", "Correct refusals"),
+    "metric_false_refusals": ("الرفض الخاطئ", "False refusals"),
+    "metric_support": ("متوسط درجة الدعم", "Mean support"),
+    "metric_rows": ("الأسئلة", "Rows"),
+    "metric_answerable": ("القابلة للإجابة", "Answerable"),
+    "metric_unanswerable": ("غير القابلة للإجابة", "Unanswerable"),
+    "metric_errors": ("الأخطاء", "Errors"),
+    "metric_latency_ms_p50": ("زمن الإجابة الوسيط (م.ث)", "Latency p50 (ms)"),
+    "metric_latency_ms_p95": ("زمن الإجابة p95 (م.ث)", "Latency p95 (ms)"),
 }
 
 
@@ -256,3 +348,74 @@ def translate(key: str, lang: str) -> str:
     if pair is None:
         return key
     return pair[0] if lang == "ar" else pair[1]
+
+
+def metric_name(key: str, lang: str) -> str:
+    """The translated name of a report metric (the key itself when there is none)."""
+    return translate(f"metric_{key}", lang) if f"metric_{key}" in STRINGS else key
+
+
+def metric_labels(keys, lang: str) -> dict[str, str]:
+    return {key: metric_name(key, lang) for key in keys}
+
+
+# Messages raised in English by the stores (assistant/…), for the Arabic pages: (pattern, Arabic).
+# Groups of the pattern are filled into the Arabic text. An unknown message stays in English (and
+# the templates mark it lang="en").
+ERRORS_AR: tuple[tuple[str, str], ...] = (
+    (r"(From|To) must be a date \(YYYY-MM-DD\)\.", "يجب أن يكون التاريخ بالصيغة YYYY-MM-DD."),
+    (r"The start date is after the end date\.", "تاريخ البداية بعد تاريخ النهاية."),
+    (r"Choose correct, partly correct or wrong\.", "اختر: صحيحة أو صحيحة جزئيًا أو خاطئة."),
+    (r"Save a review before promoting the answer\.", "احفظ مراجعة قبل إضافة الإجابة إلى مجموعة."),
+    (r"Choose a dataset\.", "اختر مجموعة تقييم."),
+    (r"The (comment|corrected answer) is (\d+) characters long; the limit is (\d+)\.",
+     "النص طويل ({2} حرفًا)؛ الحد الأقصى {3}."),
+    (r"The dataset name is empty\.", "اسم المجموعة فارغ."),
+    (r"The dataset name is longer than 200 characters\.", "اسم المجموعة أطول من 200 حرف."),
+    (r"A dataset named '(.*)' already exists\.", "توجد مجموعة بالاسم «{1}» من قبل."),
+    (r"Type the dataset's name exactly \('(.*)'\) to confirm; nothing was deleted\.",
+     "اكتب اسم المجموعة كما هو («{1}») للتأكيد؛ لم يُحذف شيء."),
+    (r"A run of this dataset is still in progress; wait for it to finish, then delete\.",
+     "ما زالت جولة تقييم لهذه المجموعة قيد التشغيل؛ انتظر انتهاءها ثم احذف."),
+    (r"The dataset '(.*)' has no rows to evaluate\.", "لا توجد أسئلة في المجموعة «{1}» لتقييمها."),
+    (r"This answer is already in the dataset '(.*)'\.", "هذه الإجابة موجودة من قبل في المجموعة «{1}»."),
+    (r"The file holds no rows\.", "لا يحتوي الملف على أي سؤال."),
+    (r"The file is not UTF-8 text\.", "الملف ليس نصًا بترميز UTF-8."),
+    (r"The file is larger than (\d+) MB\.", "الملف أكبر من {1} ميغابايت."),
+    (r"Nothing was imported; fix these rows: (.*)", "لم يُستورد شيء؛ صحّح هذه الأسطر: {1}"),
+    (r"The dataset already has rows with id\(s\) (.*)\.", "في المجموعة من قبل أسئلة بالمعرّفات {1}."),
+    (r"Invalid value: (.*)\.", "قيمة غير صالحة: {1}."),
+    (r"Only administrators can do this\.", "هذا الإجراء متاح للمشرفين فقط."),
+    (r"Sign in to use the staff area\.", "سجّل الدخول لاستخدام لوحة الفريق."),
+    (r"No (dataset|row|evaluation run|answer) with id '(.*)'.*", "لا يوجد عنصر بالمعرّف «{2}»."),
+    (r"Error id ([0-9a-f]+)\.", "رقم الخطأ {1}."),
+    (r"The two passwords differ\.", "كلمتا المرور مختلفتان."),
+    (r"The run is already (\w+); only a queued or running run can be cancelled\.",
+     "لا يمكن إلغاء جولة انتهت أو أُلغيت؛ يُلغى فقط ما هو في الانتظار أو قيد التشغيل."),
+    (r"Select at least one answer\.", "اختر إجابة واحدة على الأقل."),
+    (r"Select at most (\d+) answers at a time\.", "اختر {1} إجابة على الأكثر في كل مرة."),
+    (r"The search text is longer than (\d+) characters\.", "نص البحث أطول من {1} حرفًا."),
+    (r"You cannot (disable|demote) your own account\.", "لا يمكنك تعطيل حسابك أو خفض دوره."),
+    (r"An account named '(.*)' already exists\.", "يوجد حساب بالاسم «{1}» من قبل."),
+    (r"No account named '(.*)'\.", "لا يوجد حساب بالاسم «{1}»."),
+    (r"The username must be 3 to 64 characters.*", "اسم المستخدم 3 إلى 64 حرفًا لاتينيًا أو رقمًا أو . _ @ -"),
+    (r"The password must be at least (\d+) characters long\.", "يجب ألا تقل كلمة المرور عن {1} أحرف."),
+    (r"The password must use at least 4 different characters\.", "في كلمة المرور 4 أحرف مختلفة على الأقل."),
+    (r"The password must not be the username\.", "يجب ألا تكون كلمة المرور هي اسم المستخدم."),
+    (r"The role must be one of: .*", "الدور إما مراجع أو مشرف."),
+)
+
+
+def translate_error(message: str | None, lang: str) -> tuple[str, str]:
+    """(text, its language) of an error message for a page in ``lang``."""
+    import re
+
+    if not message:
+        return "", lang
+    if lang != "ar":
+        return message, "en"
+    for pattern, arabic in ERRORS_AR:
+        found = re.fullmatch(pattern, message.strip(), flags=re.S)
+        if found:
+            return arabic.format(message, *found.groups()), "ar"
+    return message, "en"

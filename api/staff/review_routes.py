@@ -5,17 +5,29 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Form, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
+from api.staff.exports import download
 from api.staff.render import flash, redirect, render
 from api.staff.security import UserDep, staff_router
 from assistant.chat.service import Assistant
-from assistant.errors import InvalidRequest
+from assistant.errors import InvalidRequest, NotFound
 from assistant.eval.datasets import DatasetStore
 from assistant.staff.accounts import usernames
-from assistant.staff.review import KINDS, STAFF_REASONS, STATUSES, QueueFilters, ReviewQueue
+from assistant.staff.review import (
+    KINDS,
+    MAX_BULK,
+    MAX_SEARCH_CHARS,
+    STAFF_REASONS,
+    STATUSES,
+    QueueFilters,
+    ReviewQueue,
+)
+from assistant.store.models import AnswerRecord, FeedbackRecord
 
 log = logging.getLogger("api.staff")
 router = staff_router()
@@ -50,47 +62,167 @@ def _rating(value: str) -> int | None:
     return None
 
 
-@router.get("/review")
-def queue_page(
-    request: Request,
-    user: UserDep,
-    date_from: str = "",
-    date_to: str = "",
-    document: str = "",
-    kind: str = "",
-    rating: str = "",
-    status: str = "unreviewed",
-    page: int = 1,
-) -> Response:
-    assistant: Assistant = request.app.state.assistant
-    assistant.refresh()
-    error = None
+def queue_filters(params: dict[str, str]) -> tuple[QueueFilters, str | None]:
+    """Filters from the query string; every value is checked (an invalid one is ignored and named)."""
+    kind, status = params.get("kind", ""), params.get("status", "unreviewed")
     filters = QueueFilters(
-        document=document.strip() or None,
+        document=(params.get("document") or "").strip()[:200] or None,
         kind=kind if kind in KINDS else None,
-        rating=_rating(rating),
+        rating=_rating(params.get("rating", "")),
         status=status if status in STATUSES else "unreviewed",
+        text=(params.get("q") or "").strip() or None,
     )
+    error = None
     try:
-        filters.date_from, filters.date_to = _date(date_from, "From"), _date(date_to, "To")
-        result = review_queue(assistant).list(filters, page=page)
+        filters.date_from = _date(params.get("date_from", ""), "From")
+        filters.date_to = _date(params.get("date_to", ""), "To")
+        filters.validate()
     except InvalidRequest as exc:
         error = exc.message
         filters.date_from = filters.date_to = None
-        result = review_queue(assistant).list(filters, page=page)
+        if filters.text and len(filters.text) > MAX_SEARCH_CHARS:
+            filters.text = None
+    return filters, error
+
+
+@router.get("/review")
+def queue_page(request: Request, user: UserDep, page: str = "1") -> Response:
+    assistant: Assistant = request.app.state.assistant
+    assistant.refresh()
+    params = dict(request.query_params)
+    filters, error = queue_filters(params)
+    page_number = int(page) if page.strip().isdigit() and len(page.strip()) < 7 else 1
+    result = review_queue(assistant).list(filters, page=page_number)
     titles = assistant.retriever.titles
     return render(
         request,
         "staff/queue.html",
         result=result,
         filters=filters,
-        form={"date_from": date_from, "date_to": date_to},
+        form={
+            "date_from": params.get("date_from", ""),
+            "date_to": params.get("date_to", ""),
+            "q": filters.text or "",
+        },
         documents=sorted(titles.items()),
         titles=titles,
         kinds=KINDS,
         statuses=STATUSES,
         error=error,
+        export_query=urlencode({k: v for k, v in params.items() if k not in ("page", "lang", "fmt")}),
     )
+
+
+QUEUE_COLUMNS = (
+    "answer_id",
+    "created_at",
+    "kinds",
+    "question",
+    "standalone_question",
+    "answer",
+    "refused",
+    "confidence",
+    "documents",
+    "user_rating",
+    "user_reason",
+    "user_comment",
+    "staff_rating",
+    "staff_reason",
+    "staff_comment",
+    "correction",
+)
+
+
+@router.get("/review/export")
+def export_queue(request: Request, user: UserDep, fmt: str = "csv") -> Response:
+    """Every item matching the queue's filters (not only one page), as CSV or JSON Lines."""
+    assistant: Assistant = request.app.state.assistant
+    assistant.refresh()
+    filters, _ = queue_filters(dict(request.query_params))
+    items = review_queue(assistant).list(filters, per_page=None).items
+    rows = [
+        {
+            **{c: getattr(i, c, None) for c in QUEUE_COLUMNS},
+            "kinds": i.kinds,
+            "documents": i.document_ids,
+            "confidence": round(i.confidence, 4),
+        }
+        for i in items
+    ]
+    log.info("review queue exported by %r: %d items", user.username, len(rows))
+    return download(rows, QUEUE_COLUMNS, fmt, f"review-queue-{datetime.now(UTC).date().isoformat()}")
+
+
+FEEDBACK_COLUMNS = (
+    "feedback_id",
+    "answer_id",
+    "created_at",
+    "source",
+    "rating",
+    "reason",
+    "comment",
+    "correction",
+    "reviewer",
+    "origin",
+    "question",
+    "answer",
+)
+
+
+@router.get("/feedback/export")
+def export_feedback(request: Request, user: UserDep, fmt: str = "csv") -> Response:
+    """Every judgement: users' thumbs (with reason and comment) and staff reviews, newest first."""
+    assistant: Assistant = request.app.state.assistant
+    with assistant.sessions() as session:
+        records = session.execute(
+            select(FeedbackRecord, AnswerRecord.question, AnswerRecord.answer)
+            .join(AnswerRecord, AnswerRecord.id == FeedbackRecord.answer_id)
+            .order_by(FeedbackRecord.created_at.desc(), FeedbackRecord.id)
+        ).all()
+    names = usernames(assistant.sessions, {f.reviewer_id for f, _, _ in records if f.reviewer_id})
+    rows = [
+        {
+            "feedback_id": f.id,
+            "answer_id": f.answer_id,
+            "created_at": f.created_at,
+            "source": f.source,
+            "rating": f.rating,
+            "reason": f.reason,
+            "comment": f.comment,
+            "correction": f.correction,
+            "reviewer": names.get(f.reviewer_id or ""),
+            "origin": f.origin,
+            "question": question,
+            "answer": answer,
+        }
+        for f, question, answer in records
+    ]
+    log.info("feedback exported by %r: %d records", user.username, len(rows))
+    return download(rows, FEEDBACK_COLUMNS, fmt, f"feedback-{datetime.now(UTC).date().isoformat()}")
+
+
+@router.post("/review/bulk")
+async def bulk_review(request: Request, user: UserDep) -> Response:
+    """One verdict for the answers ticked in the queue (a staff review each)."""
+    form = await request.form()
+    ids = [str(v) for v in form.getlist("answer_ids")][: MAX_BULK + 1]
+    rating = _rating(str(form.get("rating", "")))
+    back = str(form.get("back", "")) or "/staff/review"
+    if not back.startswith("/staff/review"):
+        back = "/staff/review"
+    try:
+        if rating is None:
+            raise InvalidRequest("Choose correct, partly correct or wrong.")
+        reason = str(form.get("reason", "")).strip() or None
+        count = review_queue(request.app.state.assistant).bulk_review(
+            ids, reviewer_id=user.id, rating=rating, reason=reason
+        )
+    except (InvalidRequest, NotFound) as exc:
+        flash(request, "bulk_failed", kind="error", extra=exc.message)
+        return redirect(back)
+    log.info("bulk review by %r: %d answers rated %d", user.username, count, rating)
+    flash(request, "bulk_saved", extra=str(count))
+    return redirect(back)
 
 
 def _highlight(text: str, quote: str) -> dict[str, Any]:

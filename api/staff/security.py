@@ -1,8 +1,10 @@
 """Sign-in, roles, CSRF and security headers for the staff area.
 
 * Sessions are Starlette's signed cookie (itsdangerous), path /staff, HttpOnly, SameSite=Lax,
-  8 hours. The session holds the user id, a fingerprint of the password hash (changing the
-  password ends every session), the CSRF token, the language and one-shot messages.
+  8 hours. The cookie holds the user id, the id of a server-side session row (staff_sessions:
+  signing out, a password change or disabling the account deletes it, ending the session on
+  every worker), a fingerprint of the password hash, the CSRF token, the language and one-shot
+  messages.
 * Every staff page needs a signed-in user (anonymous → 303 to the sign-in page; JSON endpoints
   → 401 JSON). Admin-only actions answer 403 to reviewers.
 * Every POST carries the session's CSRF token (hidden form field ``csrf_token`` or header
@@ -12,16 +14,16 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
 from api.origins import own_origin
-from assistant.staff.accounts import Staff, get_user
+from assistant.staff.accounts import Staff, session_user
 
 SESSION_COOKIE = "scn_staff"
 SESSION_MAX_AGE = 8 * 60 * 60
@@ -74,13 +76,19 @@ def csrf_token(request: Request) -> str:
 
 
 def current_user(request: Request) -> Staff:
-    user_id = request.session.get("uid")
-    if not user_id:
+    """The signed-in account. The signed cookie names a server-side session (``sid``); signing out,
+    a password change or disabling the account deletes it, so an old cookie stops working at once."""
+    user_id, session_id = request.session.get("uid"), request.session.get("sid")
+    if not user_id or not session_id:
         raise LoginRequired()
-    user = get_user(request.app.state.assistant.sessions, user_id)
-    if user is None or not secrets.compare_digest(user.fingerprint, request.session.get("fp", "")):
-        request.session.pop("uid", None)
-        request.session.pop("fp", None)
+    user = session_user(request.app.state.assistant.sessions, str(session_id))
+    if (
+        user is None
+        or user.id != user_id
+        or not secrets.compare_digest(user.fingerprint, request.session.get("fp", ""))
+    ):
+        for key in ("uid", "fp", "sid"):
+            request.session.pop(key, None)
         raise LoginRequired()
     request.state.staff = user
     return user
@@ -122,34 +130,63 @@ def staff_router() -> APIRouter:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed sign-ins per username (and per client address) in ``window`` s."""
+    """Failed sign-ins are throttled per (account, client address) pair, with growing delays.
 
-    def __init__(self, limit: int = 10, window: float = 15 * 60):
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+    The first ``free`` failures of a pair cost nothing; after that each failure makes the pair wait
+    ``base`` seconds, doubled every further failure (1, 2, 4, 8 … s), up to ``max_delay``. A pair
+    that has not failed for ``window`` seconds starts afresh, and a successful sign-in clears it.
+    Nobody else waits: colleagues behind the same address (a NAT) sign in to their own accounts,
+    and the account's owner signs in from their own address, however many failures a guesser
+    piles up elsewhere. Counts live in the process (per worker)."""
+
+    def __init__(
+        self,
+        free: int = 3,
+        base: float = 1.0,
+        max_delay: float = 15 * 60,
+        window: float = 15 * 60,
+        clock=time.monotonic,
+        max_pairs: int = 100_000,
+    ):
+        self.free, self.base, self.max_delay, self.window = free, base, max_delay, window
+        self.clock, self.max_pairs = clock, max_pairs
+        self._failures: dict[tuple[str, str], tuple[int, float]] = {}  # pair -> (count, last failure)
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
+    def delay_after(self, failures: int) -> float:
+        if failures < self.free:
+            return 0.0
+        return min(self.base * 2 ** (failures - self.free), self.max_delay)
 
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+    def _state(self, pair: tuple[str, str], now: float) -> tuple[int, float]:
+        count, last = self._failures.get(pair, (0, now))
+        if count and now - last > max(self.window, self.delay_after(count)):
+            self._failures.pop(pair, None)
+            return 0, now
+        return count, last
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
+    def wait(self, account: str, address: str) -> int:
+        """Seconds this pair must still wait before the next attempt (0: go ahead)."""
+        now = self.clock()
         with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+            count, last = self._state((account, address), now)
+            remaining = last + self.delay_after(count) - now if count else 0.0
+        return max(0, math.ceil(remaining))
 
-    def succeeded(self, *keys: str) -> None:
+    def failed(self, account: str, address: str) -> int:
+        """Record a failure; returns the seconds the pair must now wait."""
+        now = self.clock()
         with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+            if len(self._failures) >= self.max_pairs:  # forget the stalest half
+                for pair, _ in sorted(self._failures.items(), key=lambda kv: kv[1][1])[: self.max_pairs // 2]:
+                    self._failures.pop(pair, None)
+            count, _ = self._state((account, address), now)
+            self._failures[(account, address)] = (count + 1, now)
+            return math.ceil(self.delay_after(count + 1))
+
+    def succeeded(self, account: str, address: str) -> None:
+        with self._lock:
+            self._failures.pop((account, address), None)
 
 
 def safe_next(target: str | None) -> str:

@@ -55,6 +55,16 @@
       errBusy: 'المساعد مشغول الآن. انتظر قليلًا ثم حاول مرة أخرى.',
       errInterrupted: 'انقطع الرد قبل اكتماله. حاول مرة أخرى.',
       errGeneric: 'حدث خطأ غير متوقع. حاول مرة أخرى.',
+      errTimeout: 'لا يردّ المساعد منذ مدة. أعد المحاولة أو ألغِ السؤال.',
+      retry: 'أعد المحاولة',
+      cancelQuestion: 'إلغاء السؤال',
+      confirmNew: 'بدء محادثة جديدة؟ ستُمحى الرسائل الحالية.',
+      confirmYes: 'نعم، محادثة جديدة',
+      keep: 'لا، أبقِها',
+      openSource: 'افتح المصدر',
+      newTab: '(في نافذة جديدة)',
+      passages: 'المقاطع',
+      refusalText: 'عذرًا، لا تتضمن الوثائق المتاحة لديّ معلومات كافية للإجابة عن هذا السؤال. يمكنك إعادة صياغة السؤال أو السؤال عن موضوع تغطيه وثائق شبكة المدن القوية.',
       dateLocale: 'ar-u-nu-latn',
     },
     en: {
@@ -93,6 +103,16 @@
       errBusy: 'The assistant is busy. Please wait a moment and try again.',
       errInterrupted: 'The answer was interrupted. Please try again.',
       errGeneric: 'Something went wrong. Please try again.',
+      errTimeout: 'The assistant has not answered for a while. Try again, or cancel the question.',
+      retry: 'Try again',
+      cancelQuestion: 'Cancel the question',
+      confirmNew: 'Start a new conversation? The current messages will be cleared.',
+      confirmYes: 'Yes, start afresh',
+      keep: 'No, keep them',
+      openSource: 'Open the source',
+      newTab: '(opens in a new tab)',
+      passages: 'Passages',
+      refusalText: 'Sorry, the documents available to me do not hold enough information to answer this question. You can rephrase it, or ask about a topic the Strong Cities Network documents cover.',
       dateLocale: 'en-GB',
     },
   };
@@ -162,6 +182,18 @@
     if (last < text.length) box.append(text.slice(last));
   }
 
+  /* The language of a piece of text, for its lang attribute: 'ar' when Arabic letters are at least a
+   * third of its letters, 'en' when Latin letters dominate, null when it cannot tell (no letters). */
+  function langOf(text) {
+    const sample = String(text || '').slice(0, 400);
+    const arabic = (sample.match(/[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/g) || []).length;
+    const latin = (sample.match(/[A-Za-z\u00C0-\u024F]/g) || []).length;
+    if (!arabic && !latin) return null;
+    return arabic >= (arabic + latin) / 3 ? 'ar' : 'en';
+  }
+
+  const safeUrl = (url) => (typeof url === 'string' && /^https?:\/\/[^\s]+$/i.test(url) ? url : null);
+
   function formatDate(value, locale) {
     const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(String(value || ''));
     if (!m) return value || '';
@@ -177,7 +209,7 @@
 
   /* Server-Sent Events over fetch (EventSource cannot POST): yields {event, data}; frames may be split
    * anywhere across chunks, lines may end in \n, \r\n or \r. */
-  async function* readSSE(response) {
+  async function* readSSE(response, onChunk) {
     const reader = response.body.getReader();
     const decoder = new TextDecoder('utf-8');
     let buf = '';
@@ -186,6 +218,7 @@
     try {
       for (;;) {
         const { value, done } = await reader.read();
+        if (onChunk) onChunk();
         buf += done ? decoder.decode() + '\n\n' : decoder.decode(value, { stream: true });
         let i;
         while ((i = buf.search(/[\r\n]/)) >= 0) {
@@ -287,7 +320,23 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Consolas, monospace; font-
 .chip[aria-expanded=true] { box-shadow: inset 0 0 0 1px var(--p); }
 .num { display: inline-grid; place-items: center; min-width: 1.7em; height: 1.7em; padding: 0 4px; border-radius: 999px; background: var(--p); color: var(--on-p); font-size: .85em; font-weight: 700; }
 .page { white-space: nowrap; opacity: .75; font-size: .9em; }
-.chip-title { display: inline-block; max-width: 15em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.chip-title { display: inline-block; max-width: 15em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; text-align: start; }
+/* the whole title in a tip over the chip on hover and keyboard focus (no layout shift) */
+.chips li { position: relative; }
+.chip-tip { display: none; position: absolute; z-index: 3; bottom: calc(100% + 4px); inset-inline-start: 0; width: max-content;
+  max-width: min(22em, 80vw); padding: 4px 8px; border-radius: 6px; background: var(--fg); color: var(--bg); font-size: .8em;
+  line-height: 1.5; white-space: normal; box-shadow: 0 2px 8px rgba(0,0,0,.25); pointer-events: none; }
+.chip:hover + .chip-tip, .chip:focus-visible + .chip-tip { display: block; }
+.chip .nums { display: inline-flex; gap: 2px; flex: none; }
+.passages { list-style: none; margin: 6px 0 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+.passage { display: flex; align-items: flex-start; gap: 6px; border-radius: 8px; padding: 2px; }
+.passage[aria-current=true] { background: rgba(15,110,90,.08); box-shadow: inset 0 0 0 1px var(--p); }
+.passage .quote { margin: 0; flex: 1; }
+.source-link { display: inline-flex; align-items: center; gap: 4px; margin-top: 8px; color: var(--p); font-weight: 700; }
+.confirm { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; padding: 8px 12px; background: var(--ref-bg); border-bottom: 1px solid var(--ref-border); color: var(--fg); font-size: .9em; }
+.confirm p { margin: 0; flex: 1 1 100%; }
+.err-actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 6px; }
+.err-actions .btn { color: #8b1a1a; border-color: #efb3b3; }
 .popover { margin-top: 8px; padding: 8px 12px 10px; border: 1px solid var(--border); border-radius: 10px; background: var(--bg); box-shadow: 0 2px 10px rgba(0,0,0,.08); font-size: .9em; }
 .pop-head { display: flex; align-items: flex-start; gap: 8px; }
 .pop-title { flex: 1; font-weight: 700; line-height: 1.5; padding-top: 4px; }
@@ -356,6 +405,9 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       this.storageKey = 'scn-assistant:' + this.url + (d.storageKey ? '|' + d.storageKey : this.inline ? '|inline' : '');
       this.busy = false;
       this.openPop = null;
+      this.failed = null; // {userEl, errorEl, text} of the last question that got no answer
+      const timeout = Number(d.timeout);
+      this.timeoutMs = (Number.isFinite(timeout) && timeout > 0 ? timeout : 30) * 1000;
       this.setAttribute('lang', this.lang_);
       this.setAttribute('dir', this.dir_);
       if (!d.mode) d.mode = 'floating';
@@ -371,14 +423,14 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
         placeholder: t.placeholder, 'aria-label': t.inputLabel, enterkeyhint: 'send', autocomplete: 'off' });
       this.sendBtn = h('button', { type: 'submit', class: 'send', part: 'send', 'data-testid': 'send', 'aria-label': t.send, title: t.send }, icon('send'));
       this.newBtn = h('button', { type: 'button', class: 'icon-btn', part: 'new-conversation', 'data-testid': 'new-conversation',
-        'aria-label': t.newChat, title: t.newChat, onclick: () => this.reset() }, icon('plus'));
+        'aria-label': t.newChat, title: t.newChat, onclick: () => this._confirmReset() }, icon('plus'));
       const closeBtn = this.inline ? null : h('button', { type: 'button', class: 'icon-btn', part: 'close', 'data-testid': 'close',
         'aria-label': t.close, title: t.close, onclick: () => this.close(true) }, icon('x'));
       const form = h('form', { class: 'composer', part: 'composer', onsubmit: (e) => { e.preventDefault(); this._submit(); } }, this.input, this.sendBtn);
       this.panel = h('section', { class: 'panel', part: 'panel', 'data-testid': 'panel', id: panelId, role: this.inline ? 'region' : 'dialog',
         'aria-labelledby': titleId, hidden: !this.inline },
         h('div', { class: 'header', part: 'header' }, h('h2', { class: 'title', id: titleId, text: d.title || t.title }), this.newBtn, closeBtn),
-        this.log, this.typing, form);
+        this.confirmSlot = h('div', { class: 'confirm-slot' }), this.log, this.typing, form);
       this.launcher = this.inline ? null : h('button', { type: 'button', class: 'launcher', part: 'launcher', 'data-testid': 'launcher',
         'aria-label': t.open, title: t.open, 'aria-expanded': 'false', 'aria-controls': panelId, onclick: () => (this.isOpen ? this.close(true) : this.open()) }, icon('chat'));
       this.rootEl = h('div', { class: 'root', part: 'root', dir: this.dir_, lang: this.lang_, 'data-mode': this.inline ? 'inline' : 'floating', 'data-side': side },
@@ -409,6 +461,9 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
         this.launcher.setAttribute('aria-label', this.t.close);
         this.launcher.title = this.t.close;
         this.launcher.replaceChildren(icon('x'));
+        // full screen on a phone: the page behind is out of reach, so the dialog is modal (focus stays in)
+        if (this._fullScreen()) this.panel.setAttribute('aria-modal', 'true');
+        else this.panel.removeAttribute('aria-modal');
       }
       this._scrollEnd(true);
       if (focus) (this.input.disabled ? this.log : this.input).focus();
@@ -419,6 +474,7 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       if (this.inline || this.panel.hidden) return;
       const hadFocus = !!this.shadowRoot.activeElement;
       if (this.openPop) this.openPop.close(false);
+      this.panel.removeAttribute('aria-modal');
       this.panel.hidden = true;
       this.rootEl.removeAttribute('data-open');
       this.launcher.setAttribute('aria-expanded', 'false');
@@ -438,14 +494,58 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
     /** Forgets the conversation (server id and transcript) and starts afresh. */
     reset() {
       if (this.busy) return;
+      this._closeConfirm(false);
+      this.failed = null;
       this.state = { v: STORE_VERSION, conversation_id: null, messages: [] };
       this._save();
       this._renderAll();
       this.input.focus();
     }
 
+    /* The "+" button: asks first when there is a conversation to lose. */
+    _confirmReset() {
+      if (this.busy) return;
+      if (!this.state.messages.length && !this.failed) { this.reset(); return; }
+      if (this.confirmEl) { this.confirmEl.querySelector('button').focus(); return; }
+      const t = this.t;
+      const textId = nextId('confirm');
+      const yes = h('button', { type: 'button', class: 'btn primary', 'data-testid': 'confirm-new-yes', text: t.confirmYes, onclick: () => this.reset() });
+      const no = h('button', { type: 'button', class: 'btn', 'data-testid': 'confirm-new-no', text: t.keep, onclick: () => this._closeConfirm(true) });
+      this.confirmEl = h('div', { class: 'confirm', part: 'confirm-new', 'data-testid': 'confirm-new', role: 'alertdialog', 'aria-describedby': textId },
+        h('p', { id: textId, text: t.confirmNew }), yes, no);
+      this.confirmSlot.replaceChildren(this.confirmEl);
+      no.focus();
+    }
+
+    _closeConfirm(focusBack) {
+      if (!this.confirmEl) return;
+      this.confirmEl.remove();
+      this.confirmEl = null;
+      if (focusBack) this.newBtn.focus();
+    }
+
+    _fullScreen() {
+      return !this.inline && !!window.matchMedia && window.matchMedia('(max-width: 480px)').matches;
+    }
+
+    /* Full screen (phones), Tab and Shift+Tab cycle inside the panel instead of reaching the hidden page. */
+    _trapTab(e) {
+      if (!this.isOpen || !this._fullScreen()) return;
+      const items = Array.from(this.panel.querySelectorAll('button, a[href], input, textarea, select, [tabindex]:not([tabindex="-1"])'))
+        .filter((el) => !el.disabled && el.getClientRects().length > 0);
+      if (!items.length) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = this.shadowRoot.activeElement;
+      const inside = active && this.panel.contains(active);
+      if (e.shiftKey && (!inside || active === first)) { e.preventDefault(); last.focus(); }
+      else if (!e.shiftKey && (!inside || active === last)) { e.preventDefault(); first.focus(); }
+    }
+
     _onKey(e) {
+      if (e.key === 'Tab') { this._trapTab(e); return; }
       if (e.key !== 'Escape') return;
+      if (this.confirmEl && e.target.closest && e.target.closest('.confirm')) { e.preventDefault(); e.stopPropagation(); this._closeConfirm(true); return; }
       const fbForm = e.target.closest && e.target.closest('.fb-form');
       if (fbForm && fbForm._cancel) { e.preventDefault(); e.stopPropagation(); fbForm._cancel(); return; }
       if (this.openPop) { e.preventDefault(); e.stopPropagation(); this.openPop.close(true); return; }
@@ -485,8 +585,10 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
     /* ---------- rendering ---------- */
     _renderAll() {
       this.openPop = null;
-      const greeting = h('div', { class: 'msg assistant greeting', part: 'message greeting', 'data-testid': 'greeting', dir: 'auto' },
-        h('div', { class: 'text', text: this.dataset.greeting || this.t.greeting }));
+      const greetingText = this.dataset.greeting || this.t.greeting;
+      const greeting = h('div', { class: 'msg assistant greeting', part: 'message greeting', 'data-testid': 'greeting', dir: 'auto',
+        lang: langOf(greetingText) || this.lang_ },
+        h('div', { class: 'text', text: greetingText }));
       this.log.replaceChildren(greeting, ...this.state.messages.map((m) => this._messageEl(m)));
       if (this.state.messages.some((m) => m.citations && m.citations.length)) loadDocuments(this.url);
       this._scrollEnd(true);
@@ -494,7 +596,8 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
 
     _messageEl(m) {
       if (m.role === 'user') {
-        return h('div', { class: 'msg user', part: 'message message-user', 'data-testid': 'message-user', 'data-who': this.t.you, dir: 'auto' }, m.text);
+        return h('div', { class: 'msg user', part: 'message message-user', 'data-testid': 'message-user', 'data-who': this.t.you, dir: 'auto',
+          lang: langOf(m.text) }, m.text);
       }
       return this._assistantEl(m);
     }
@@ -502,30 +605,42 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
     _assistantEl(m) {
       const t = this.t;
       const refused = !!m.refused;
+      // A refusal in another language than the widget's (the server's is Arabic) is shown in the widget's own.
+      const text = refused && !m.streaming && langOf(m.text) && langOf(m.text) !== this.lang_ ? t.refusalText : m.text;
       const el = h('div', { class: 'msg assistant' + (refused ? ' refused' : ''), part: 'message message-assistant' + (refused ? ' refusal' : ''),
         'data-testid': 'message-assistant', 'data-refused': String(refused), 'data-answer-id': m.answer_id || null, 'data-who': t.bot, dir: 'auto' });
-      if (refused) el.append(h('div', { class: 'refusal-label', part: 'refusal', 'data-testid': 'refusal', dir: this.dir_ }, icon('info'), h('span', { text: t.refusal })));
-      const body = h('div', { class: 'text', part: 'answer-text', 'data-testid': 'answer-text' });
+      if (refused) el.append(h('div', { class: 'refusal-label', part: 'refusal', 'data-testid': 'refusal', dir: this.dir_, lang: this.lang_ }, icon('info'), h('span', { text: t.refusal })));
+      const body = h('div', { class: 'text', part: 'answer-text', 'data-testid': 'answer-text', lang: langOf(text) });
       el.append(body);
       const cites = refused || m.streaming ? [] : (m.citations || []).filter((c) => c && Number.isFinite(Number(c.n)));
       const marker = cites.length ? this._citations(el, cites) : null;
-      renderRich(body, m.text, marker);
+      renderRich(body, text, marker);
       if (m.answer_id && !m.streaming) el.append(this._feedbackEl(m));
       return el;
     }
 
-    /* Chips under the answer and the [n] markers in the text toggle one disclosure popover per message. */
+    /* One chip per cited document (its passage numbers, its title: cut short, whole on hover and focus);
+     * a chip or an [n] marker opens the message's source popover on that document, with every passage
+     * cited from it and a link to the source page when the document has one. */
     _citations(el, cites) {
       const t = this.t;
+      const groups = [];
+      for (const c of cites) {
+        const key = c.document_id || 'n' + c.n;
+        let g = groups.find((x) => x.key === key);
+        if (!g) groups.push((g = { key, document_id: c.document_id, title: c.title || c.document_id || '', cites: [] }));
+        g.cites.push(c);
+      }
+      const groupOf = (n) => groups.find((g) => g.cites.some((c) => Number(c.n) === n));
       const popId = nextId('pop');
       const pop = h('div', { class: 'popover', part: 'citation-popover', 'data-testid': 'citation-popover', id: popId, role: 'group', dir: this.dir_, hidden: true });
       const triggers = [];
-      let current = null;
+      let current = null; // the open group
       let lastTrigger = null;
-      const sync = () => triggers.forEach((b) => b.setAttribute('aria-expanded', String(Number(b.dataset.n) === current)));
+      const sync = () => triggers.forEach((b) => b.setAttribute('aria-expanded', String(!!current && groupOf(Number(b.dataset.n)) === current)));
       const ctl = {
         close: (focusBack) => {
-          if (current == null) return;
+          if (!current) return;
           current = null;
           pop.hidden = true;
           sync();
@@ -534,57 +649,78 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
         },
       };
       const show = (n, trigger) => {
-        const c = cites.find((x) => Number(x.n) === n);
-        if (!c) return;
+        const g = groupOf(n);
+        if (!g) return;
         if (this.openPop && this.openPop !== ctl) this.openPop.close(false);
-        current = n;
+        current = g;
         lastTrigger = trigger;
-        this._fillPopover(pop, c, null, () => ctl.close(true));
+        const fill = (docs) => this._fillPopover(pop, g, n, docs, () => ctl.close(true));
+        fill(null);
         pop.hidden = false;
         sync();
         this.openPop = ctl;
-        loadDocuments(this.url).then((docs) => { if (current === n) this._fillPopover(pop, c, docs, () => ctl.close(true)); });
+        loadDocuments(this.url).then((docs) => { if (current === g) fill(docs); });
         if (pop.scrollIntoView) pop.scrollIntoView({ block: 'nearest' });
       };
       const trigger = (n, b) => {
         b.dataset.n = String(n);
         b.setAttribute('aria-expanded', 'false');
         b.setAttribute('aria-controls', popId);
-        b.addEventListener('click', () => (current === n ? ctl.close(false) : show(n, b)));
+        b.addEventListener('click', () => {
+          if (current && current === groupOf(n) && (b.classList.contains('chip') || pop.dataset.n === String(n))) ctl.close(false);
+          else show(n, b);
+        });
         triggers.push(b);
         return b;
       };
-      const chips = cites.map((c) => h('li', {}, trigger(Number(c.n), h('button', { type: 'button', class: 'chip', part: 'chip', 'data-testid': 'chip',
-        'aria-label': t.source + ' ' + c.n + ': ' + (c.title || '') },
-        h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), h('bdi', { class: 'chip-title', text: c.title || c.document_id || '' }),
-        pageLabel(c, this.dir_)))));
+      const chips = groups.map((g) => {
+        const numbers = g.cites.map((c) => Number(c.n));
+        const label = t.source + ' ' + numbers.join(this.lang_ === 'ar' ? '، ' : ', ') + ': ' + g.title;
+        const tipId = nextId('tip');
+        return h('li', {}, trigger(numbers[0], h('button', { type: 'button', class: 'chip', part: 'chip', 'data-testid': 'chip',
+          'data-document-id': g.document_id || null, 'aria-label': label, 'aria-describedby': tipId },
+          h('span', { class: 'nums', 'aria-hidden': 'true' }, numbers.map((n) => h('span', { class: 'num', text: String(n) }))),
+          h('bdi', { class: 'chip-title', 'data-testid': 'chip-title', lang: langOf(g.title), text: g.title }))),
+        h('span', { class: 'chip-tip', part: 'chip-tip', 'data-testid': 'chip-tip', id: tipId, role: 'tooltip', dir: 'auto', lang: langOf(g.title), text: g.title }));
+      });
       el.append(h('div', { class: 'sources', part: 'sources', dir: this.dir_ },
         h('span', { class: 'sources-label', text: t.sources }), h('ul', { class: 'chips', 'aria-label': t.sources }, chips), pop));
-      return (n) => (cites.some((c) => Number(c.n) === n)
+      return (n) => (groupOf(n)
         ? trigger(n, h('button', { type: 'button', class: 'marker', part: 'marker', 'data-testid': 'marker', dir: 'ltr', 'aria-label': t.source + ' ' + n, text: '[' + n + ']' }))
         : null);
     }
 
-    _fillPopover(pop, c, docs, onClose) {
+    _fillPopover(pop, g, n, docs, onClose) {
       const t = this.t;
-      const doc = docs && docs.get(c.document_id);
+      const doc = docs && docs.get(g.document_id);
       const titleId = nextId('pt');
+      const title = (doc && doc.title) || g.title;
       const meta = h('dl', { class: 'pop-meta', 'data-testid': 'citation-meta' });
-      const row = (label, value, testid) => meta.append(h('div', {}, h('dt', { text: label }), h('dd', { dir: 'auto', 'data-testid': testid, text: value })));
+      const row = (label, value, testid) => meta.append(h('div', {}, h('dt', { text: label }), h('dd', { dir: 'auto', lang: langOf(value), 'data-testid': testid, text: value })));
       if (doc) {
         row(t.kind, t.kinds[doc.kind] || t.kinds.other, 'citation-kind');
         if (doc.date) row(t.date, formatDate(doc.date, t.dateLocale), 'citation-date');
         if (doc.place) row(t.place, doc.place, 'citation-place');
       }
-      const quote = h('blockquote', { class: 'quote', dir: 'auto', 'data-testid': 'citation-quote', 'aria-label': t.quote });
-      renderRich(quote, c.quote || '', null);
+      const passages = h('ol', { class: 'passages', 'aria-label': t.passages },
+        g.cites.map((c) => {
+          const quote = h('blockquote', { class: 'quote', dir: 'auto', lang: langOf(c.quote), 'data-testid': 'citation-quote', 'aria-label': t.quote + ' ' + c.n });
+          renderRich(quote, c.quote || '', null);
+          return h('li', { class: 'passage', 'data-testid': 'citation-passage', 'data-n': String(c.n), 'aria-current': Number(c.n) === n ? 'true' : null },
+            h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), pageLabel(c, this.dir_), quote);
+        }));
+      const url = doc && safeUrl(doc.source_url);
+      const link = url ? h('a', { class: 'source-link', part: 'citation-source', 'data-testid': 'citation-source', href: url, target: '_blank',
+        rel: 'noopener noreferrer', 'aria-label': t.openSource + ': ' + title + ' ' + t.newTab }, t.openSource, h('span', { 'aria-hidden': 'true', text: '↗' })) : null;
+      pop.dataset.n = String(n);
       pop.setAttribute('aria-labelledby', titleId);
       pop.replaceChildren(
-        h('div', { class: 'pop-head' }, h('span', { class: 'num', text: String(c.n) }),
-          h('span', { class: 'pop-title', id: titleId, dir: 'auto', 'data-testid': 'citation-title', text: (doc && doc.title) || c.title || c.document_id }),
-          pageLabel(c, this.dir_),
+        h('div', { class: 'pop-head' },
+          h('span', { class: 'pop-title', id: titleId, dir: 'auto', lang: langOf(title), 'data-testid': 'citation-title', text: title }),
           h('button', { type: 'button', class: 'icon-btn', 'data-testid': 'citation-close', 'aria-label': t.closeSource, title: t.closeSource, onclick: onClose }, icon('x'))),
-        meta, quote);
+        meta, passages, link);
+      const currentPassage = pop.querySelector('[aria-current=true]');
+      if (currentPassage && currentPassage.scrollIntoView && g.cites.length > 1) currentPassage.scrollIntoView({ block: 'nearest' });
     }
 
     _feedbackEl(m) {
@@ -684,21 +820,61 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
     _errorLines(err) {
       const t = this.t;
       if (err.network) return [t.errNetwork];
+      if (err.timeout) return [t.errTimeout];
       if (err.interrupted) return [t.errInterrupted];
       const is = (status, code) => err.status === status || err.code === code;
+      // Refused origin: the reader gets a plain sentence; the configuration hint in the server's message
+      // is for the site's owner and goes to the browser console.
+      if (is(403, 'origin_not_allowed')) {
+        if (err.message && window.console) console.warn('[scn-assistant] ' + err.message);
+        return [t.errForbidden];
+      }
       let head = t.errGeneric;
-      if (is(403, 'origin_not_allowed')) head = t.errForbidden;
-      else if (is(503, 'index_not_ready')) head = t.errNotReady;
+      if (is(503, 'index_not_ready')) head = t.errNotReady;
       else if (is(422, 'invalid_request')) head = t.errInvalid;
       else if (is(429, 'rate_limited')) head = t.errBusy;
       return [head, err.message];
     }
 
-    _showError(err) {
+    /* An error bubble; a question worth asking again (no answer, busy server, interruption) gets
+     * "try again" and "cancel the question" buttons. Returns the bubble. */
+    _showError(err, question) {
+      const t = this.t;
       const [head, detail] = this._errorLines(err);
-      this.log.append(h('div', { class: 'msg error', part: 'error', 'data-testid': 'error', 'data-status': err.status || null, 'data-code': err.code || null },
-        h('p', { text: head }), detail ? h('p', { class: 'detail', dir: 'auto', text: detail }) : null));
+      const retryable = question && (err.network || err.timeout || err.interrupted || err.status === 429 || err.status >= 500 || err.status === 0);
+      const actions = retryable ? h('div', { class: 'err-actions', dir: this.dir_ },
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'retry', text: t.retry, onclick: () => this._retry() }),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'cancel-question', text: t.cancelQuestion, onclick: () => this._cancelFailed() })) : null;
+      const el = h('div', { class: 'msg error', part: 'error', 'data-testid': 'error', 'data-status': err.status || null, 'data-code': err.code || null,
+        'data-kind': err.timeout ? 'timeout' : err.network ? 'network' : err.interrupted ? 'interrupted' : null, role: 'alert', lang: this.lang_ },
+        h('p', { text: head }), detail ? h('p', { class: 'detail', dir: 'auto', lang: langOf(detail), text: detail }) : null, actions);
+      this.log.append(el);
       this._scrollEnd(true);
+      return el;
+    }
+
+    /* The failed question and its error leave the log (they were never in the stored transcript). */
+    _dropFailed() {
+      const f = this.failed;
+      this.failed = null;
+      if (!f) return null;
+      f.userEl.remove();
+      f.errorEl.remove();
+      return f;
+    }
+
+    _retry() {
+      if (this.busy || !this.failed) return;
+      const f = this._dropFailed();
+      if (this.input.value.trim() === f.text) { this.input.value = ''; this._autosize(); }
+      this.input.focus();
+      this.send(f.text);
+    }
+
+    _cancelFailed() {
+      const f = this._dropFailed();
+      if (f && this.input.value.trim() === f.text) { this.input.value = ''; this._autosize(); }
+      this.input.focus();
     }
 
     _setBusy(busy) {
@@ -719,11 +895,25 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       this.send(text);
     }
 
+    /* Keep a growing answer in view: follow it down, but never scroll its question out of the top. */
+    _follow(userEl, el) {
+      const l = this.log;
+      if (!userEl.isConnected || !el.isConnected) return;
+      const box = l.getBoundingClientRect();
+      const offset = (node) => node.getBoundingClientRect().top - box.top + l.scrollTop;
+      const questionTop = offset(userEl) - 8;
+      const answerEnd = offset(el) + el.getBoundingClientRect().height + 12 - l.clientHeight;
+      const target = Math.max(0, Math.min(answerEnd, questionTop));
+      if (target > l.scrollTop) l.scrollTop = target;
+    }
+
     /** Sends a question and streams the answer in. Resolves true when an answer was received. */
     async send(question) {
       this._build();
       const text = String(question == null ? '' : question).trim();
       if (!text || this.busy) return false;
+      this._closeConfirm(false);
+      this._dropFailed(); // asking again: the earlier failed attempt is not kept beside it
       const refocus = this.shadowRoot.activeElement === this.input || this.shadowRoot.activeElement === this.sendBtn;
       const user = { role: 'user', text };
       const userEl = this._messageEl(user);
@@ -736,23 +926,52 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       const msg = { role: 'assistant', text: '', citations: [], refused: false, answer_id: null, streaming: true };
       let live = null;
       let frame = 0;
+      let shown = 0; // characters of msg.text on screen: a burst is revealed over a few frames
+      let revealed = null; // resolves once everything received is on screen
+      const quick = document.hidden || (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
       const draw = () => {
         frame = 0;
         if (!msg.text && !live) return;
         this.typing.hidden = true;
         if (!live) { live = this._assistantEl(msg); this.log.append(live); }
-        renderRich(live.querySelector('.text'), msg.text, null);
-        this._scrollEnd(false);
+        const total = msg.text.length;
+        if (shown > total) shown = 0; // a reset
+        shown = quick ? total : Math.min(total, shown + Math.max(8, Math.ceil((total - shown) / 8)));
+        if (shown < total) { const space = msg.text.indexOf(' ', shown); if (space > 0 && space - shown < 16) shown = space; }
+        const body = live.querySelector('.text');
+        renderRich(body, msg.text.slice(0, shown), null);
+        body.setAttribute('lang', langOf(msg.text) || this.lang_);
+        this._follow(userEl, live);
+        if (shown < total) schedule();
+        else if (revealed) { revealed(); revealed = null; }
       };
       const schedule = () => { if (!frame) frame = requestAnimationFrame(draw); };
+      const onScreen = () => new Promise((resolve) => {
+        if (shown >= msg.text.length) { resolve(); return; }
+        revealed = resolve;
+        schedule();
+        setTimeout(resolve, 1500); // never wait on animation frames that do not come (background tab)
+      });
+
+      // A server that accepts the request and then says nothing: give up after timeoutMs of silence.
+      const abort = window.AbortController ? new AbortController() : null;
+      let timedOut = false;
+      let timer = 0;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => { timedOut = true; if (abort) abort.abort(); }, this.timeoutMs);
+      };
       let ok = false;
       try {
-        let res = await this._chat(text);
+        arm();
+        let res = await this._chat(text, abort);
         if (res.status === 404 && this.state.conversation_id) { // the server forgot our conversation: start a new one
           this.state.conversation_id = null;
           this._save();
-          res = await this._chat(text);
+          arm();
+          res = await this._chat(text, abort);
         }
+        arm();
         if (!res.ok) throw await this._errorOf(res);
         if ((res.headers.get('content-type') || '').includes('application/json')) { // a server that ignored "stream"
           const data = await res.json();
@@ -760,7 +979,7 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
           if (data.conversation_id) this.state.conversation_id = data.conversation_id;
         } else {
           let done = false;
-          for await (const ev of readSSE(res)) {
+          for await (const ev of readSSE(res, arm)) {
             let data = {};
             try { data = JSON.parse(ev.data); } catch (e) { continue; }
             if (ev.event === 'delta') msg.text += typeof data.text === 'string' ? data.text : '';
@@ -775,34 +994,44 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
             schedule();
           }
           if (!done) throw { interrupted: true };
+          clearTimeout(timer);
+          await onScreen();
         }
+        clearTimeout(timer);
         delete msg.streaming;
         if (frame) cancelAnimationFrame(frame);
         const final = this._assistantEl(msg);
         if (live) live.replaceWith(final); else this.log.append(final);
         this.state.messages.push(msg);
+        this._follow(userEl, final);
         ok = true;
-      } catch (err) {
+      } catch (caught) {
+        let err = caught;
+        if (timedOut) err = { timeout: true };
         if (frame) cancelAnimationFrame(frame);
         if (live) live.remove();
         const known = err && typeof err === 'object' && !(err instanceof Error);
         if (!known && window.console) console.warn('[scn-assistant]', err);
         this.state.messages = this.state.messages.filter((x) => x !== user);
         userEl.classList.add('failed');
-        this._showError(known ? err : { network: true });
+        const errorEl = this._showError(known ? err : { network: true }, text);
+        this.failed = { userEl, errorEl, text };
         if (!this.input.value) { this.input.value = text; this._autosize(); }
       } finally {
+        clearTimeout(timer);
         this._save();
         this._setBusy(false);
-        this._scrollEnd(false);
+        if (!ok) this._scrollEnd(false);
         const active = document.activeElement;
         if (refocus && this.isOpen && (!active || active === document.body || active === this)) this.input.focus();
       }
       return ok;
     }
 
-    _chat(message) {
-      return this._post('/v1/chat', { message, conversation_id: this.state.conversation_id || null, stream: true });
+    _chat(message, abort) {
+      return fetch(this.url + '/v1/chat', { method: 'POST', mode: 'cors', credentials: 'omit', signal: abort ? abort.signal : undefined,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream, application/json' },
+        body: JSON.stringify({ message, conversation_id: this.state.conversation_id || null, stream: true }) });
     }
   }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from assistant.answer.answer_first import AnswerFirstComposer
 from assistant.answer.base import Generator
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.fallback import FallbackGenerator
@@ -29,13 +30,20 @@ def build_generator(
     embedder: Embedder | None = None,
     *,
     title_of: TitleOf | None = None,
+    answer_first: bool = False,
 ) -> Generator:
     """``store`` and ``embedder`` let LLM citations quote the sentence closest to each claim by
     embedding similarity (without them: by token overlap); ``title_of(document_id)`` names the
     passages in the prompt (without it: the document id)."""
-    extractive = ExtractiveComposer(
-        max_sentences=settings.answer_max_sentences, margin=settings.answer_margin
-    )
+    extractive: Generator
+    if answer_first:  # the reader ordered the evidence: lead with its answer (answer/answer_first.py)
+        extractive = AnswerFirstComposer(
+            max_sentences=settings.answer_max_sentences, span_margin=settings.reader_span_margin
+        )
+    else:
+        extractive = ExtractiveComposer(
+            max_sentences=settings.answer_max_sentences, margin=settings.answer_margin
+        )
     model = build_chat_model(settings)
     if model is None:
         return extractive

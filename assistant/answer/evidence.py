@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.text.arabic import bm25_tokens
 from assistant.types import Hit
+
+if TYPE_CHECKING:
+    from assistant.reader.runtime import Reading
 
 MIN_ANSWER_WORDS = 4  # fragments shorter than this are never quoted as answers
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -32,6 +36,7 @@ class Evidence:
     overlap: float  # idf-weighted share of the query's terms that the sentence contains
     hit_rank: int  # rank of the chunk the sentence came from (0 = best)
     hit: Hit
+    reading: Reading | None = None  # the reader's relevance, answerability and span (reader on)
 
 
 def term_overlap(weights: dict[str, float], sentence: str) -> float:

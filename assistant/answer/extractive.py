@@ -37,29 +37,36 @@ class ExtractiveComposer(Generator):
 
     def generate(self, question: str, hits: list[Hit], evidence: list[Evidence]) -> Answer:
         chosen = self.select(evidence)
-        citations: list[Citation] = []
-        lines: list[str] = []
-        for n, item in enumerate(chosen, start=1):
-            record = item.sentence
-            chunk = item.hit.chunk
-            citations.append(
-                Citation(
-                    n=n,
-                    document_id=record.document_id,
-                    title="",  # filled in by the service from the document catalogue
-                    quote=record.text,
-                    chunk_id=chunk.id,
-                    score=round(item.relevance, 4),
-                    start=record.start,
-                    end=record.end,
-                    page=chunk.page_at(record.start),
-                )
+        return quoted_answer(self.name, chosen, [item.relevance for item in chosen], evidence)
+
+
+def quoted_answer(
+    name: str, chosen: list[Evidence], scores: list[float], evidence: list[Evidence], lead: str | None = None
+) -> Answer:
+    """One line per chosen sentence, verbatim with its [n], after an optional lead line; each
+    citation quotes its sentence and carries the page it starts on (title: filled in later)."""
+    lines = [lead] if lead else []
+    citations: list[Citation] = []
+    for n, (item, score) in enumerate(zip(chosen, scores, strict=True), start=1):
+        record, chunk = item.sentence, item.hit.chunk
+        citations.append(
+            Citation(
+                n=n,
+                document_id=record.document_id,
+                title="",  # filled in by the pipeline from the document catalogue
+                quote=record.text,
+                chunk_id=chunk.id,
+                score=round(score, 4),
+                start=record.start,
+                end=record.end,
+                page=chunk.page_at(record.start),
             )
-            lines.append(f"{record.text} [{n}]")
-        return Answer(
-            text="\n".join(lines),
-            refused=False,
-            citations=citations,
-            generator=self.name,
-            confidence=confidence(evidence),
         )
+        lines.append(f"{record.text} [{n}]")
+    return Answer(
+        text="\n".join(lines),
+        refused=False,
+        citations=citations,
+        generator=name,
+        confidence=confidence(evidence),
+    )

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
+from assistant.answer.rerank import read_evidence, rerank_hits
 from assistant.chat.followups import QuestionRewriter, Turn
 from assistant.config import Settings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma_store import ChromaStore
 from assistant.types import Answer, Hit, Retrieval
+
+if TYPE_CHECKING:
+    from assistant.reader.reading import SentenceReader
+    from assistant.safety import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +40,16 @@ class AnswerPipeline:
         retriever: HybridRetriever,
         generator: Generator,
         rewriter: QuestionRewriter,
+        reader: SentenceReader | None = None,
+        guard: Callable[[str], Verdict] | None = None,
     ):
         self.settings = settings
         self.store = store
         self.retriever = retriever
         self.generator = generator
         self.rewriter = rewriter
+        self.reader = reader  # None: the cosine composer and the support threshold decide
+        self.guard = guard  # declines requests for harm and attempts to override instructions
 
     def standalone(self, question: str, history: History = ()) -> str:
         """Rewrite a follow-up into a standalone question (unchanged when it already is one)."""
@@ -48,10 +58,22 @@ class AnswerPipeline:
         turns = [Turn(question=q, standalone=s, answer=a) for q, s, a in history]
         return self.rewriter.rewrite(question, turns)
 
-    def retrieve_evidence(self, question: str) -> Retrieval:
-        """Hybrid retrieval, sentence evidence and the support score the refusal is decided on."""
-        vector = self.retriever.embed_query(question)
-        hits = self.retriever.search(question, self.settings.retrieval_k, query_vector=vector)
+    def search(self, question: str, k: int) -> list[Hit]:
+        """The top ``k`` chunks: fused, then reranked by the reader when it is on."""
+        if self.reader is None:
+            return self.retriever.search(question, k)
+        return self.retrieve_evidence(question, k=k).hits
+
+    def retrieve_evidence(self, question: str, *, k: int | None = None) -> Retrieval:
+        """Hybrid retrieval, sentence evidence, the support score and, with the reader on, the
+        reader's order of the evidence and chunks and its answerability; ``decline`` says why the
+        evidence cannot answer (or None)."""
+        q_states = None
+        if self.reader is not None:
+            vector, q_states = self.reader.question_states(question)
+        else:
+            vector = self.retriever.embed_query(question)
+        hits = self.retriever.search(question, k or self.settings.retrieval_k, query_vector=vector)
         weights = self.retriever.lexical.query_weights(question)
         evidence = score_evidence(
             vector,
@@ -66,15 +88,41 @@ class AnswerPipeline:
             unknown_term_share(weights, self.retriever.lexical.contains),
             self.settings.unknown_term_penalty,
         )
-        return Retrieval(hits, evidence, best)
+        if q_states is None:
+            decline = "weak_evidence" if best < self.settings.refusal_threshold else None
+            return Retrieval(hits, evidence, best, decline)
+        evidence = read_evidence(self.reader, q_states, evidence, self.settings.reader_candidates)
+        hits = rerank_hits(hits, evidence)
+        top = evidence[0].reading.answerability if evidence and evidence[0].reading else 0.0
+        if best < self.settings.reader_support_floor:
+            decline = "weak_evidence"
+        elif top < self.settings.reader_answerability_threshold:
+            decline = "not_answered"
+        else:
+            decline = None
+        return Retrieval(hits, evidence, best, decline, top)
+
+    def declined(self, question: str) -> Answer | None:
+        """The calm decline for a request for harm or an attempt to override the instructions."""
+        if self.guard is None:
+            return None
+        verdict = self.guard(question)
+        if verdict.category is None:
+            return None
+        return Answer(text=verdict.reply or "", refused=True, refusal_reason=verdict.category)
 
     def answer(self, question: str, history: History = ()) -> tuple[Answer, list[Hit], str]:
         """(answer, hits, standalone question): rewrite, retrieve, then refuse or generate."""
         started = time.perf_counter()
+        declined = self.declined(question)
+        if declined is not None:
+            log.info("answered: declined (%s) in %.0f ms", declined.refusal_reason,
+                     (time.perf_counter() - started) * 1000)
+            return declined, [], question
         standalone = self.standalone(question, history)
         found = self.retrieve_evidence(standalone)
-        if found.support < self.settings.refusal_threshold:
-            result = refusal(found.support, "weak_evidence")
+        if found.decline:
+            result = refusal(found.support, found.decline)
         else:
             result = self.with_titles(self.generator.generate(standalone, found.hits, found.evidence))
             result.confidence = found.support

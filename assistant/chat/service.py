@@ -17,17 +17,19 @@ from collections.abc import Iterator
 from assistant.answer.base import Generator
 from assistant.chat.followups import QuestionRewriter
 from assistant.chat.pipeline import AnswerPipeline, History
+from assistant.chat.reader_setup import build_reader
 from assistant.chat.rewriting import build_rewriter
 from assistant.chat.streaming import stream_answer
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexNotReady, InvalidRequest
 from assistant.retrieval.hybrid import HybridRetriever, Mode
+from assistant.safety import assess
 from assistant.store.conversations import ConversationStore
 from assistant.store.feedback import FeedbackStore
 from assistant.store.index_state import read_generation
 from assistant.store.stores import Stores
-from assistant.text.safety import checked_text
+from assistant.text.safety import checked_text, clean_history
 from assistant.types import Answer, Hit, StreamEvent
 
 
@@ -55,6 +57,7 @@ class Assistant:
             candidate_k=settings.candidate_k,
             method=settings.fusion_method,
         )
+        reader = build_reader(settings, self.stores)
         if generator is None:
             from assistant.answer.backends import build_generator
 
@@ -63,6 +66,7 @@ class Assistant:
                 store=self.store,
                 embedder=self.embedder,
                 title_of=lambda doc_id: self.retriever.titles.get(doc_id, ""),
+                answer_first=reader is not None,
             )
         self.conversations = ConversationStore(self.sessions)
         self.feedback = FeedbackStore(self.sessions)
@@ -72,6 +76,8 @@ class Assistant:
             self.retriever,
             generator,
             rewriter or build_rewriter(settings, self.retriever.lexical_weights),
+            reader=reader,
+            guard=assess,
         )
         self._generation = self._read_generation()
 
@@ -124,6 +130,8 @@ class Assistant:
         if not 1 <= k <= 100:
             raise InvalidRequest("k must be between 1 and 100.")
         self.require_index()
+        if mode == "hybrid":
+            return self.pipeline.search(query, k)
         return self.retriever.search(query, k, mode=mode)
 
     def answer(self, question: str, history: History = ()) -> tuple[Answer, list[Hit]]:
@@ -157,11 +165,13 @@ class Assistant:
         question = self._checked(question, "message")
         self.conversations.check(conversation_id)
         self.require_index()
+        history = clean_history(history)
         return stream_answer(self.pipeline, self.conversations, question, conversation_id, history)
 
     def complete(self, question: str, history: list[tuple[str, str, str]]) -> tuple[Answer, str]:
         """One stateless exchange whose history the caller carries (OpenAI-style); stored for review."""
         question = self._checked(question, "message")
+        history = clean_history(history)
         result, hits, standalone = self._answer(question, history)
         _, answer_id = self.conversations.save(None, question, standalone, result, hits)
         return result, answer_id

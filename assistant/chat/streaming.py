@@ -14,7 +14,7 @@ from assistant.answer.base import RESET, refusal, split_deltas
 from assistant.chat.pipeline import AnswerPipeline
 from assistant.errors import AssistantError
 from assistant.store.conversations import ConversationStore
-from assistant.types import Answer, Citation, StreamEvent
+from assistant.types import Answer, Citation, Retrieval, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,12 @@ def stream_answer(
     try:
         if history is None:
             history = conversations.history(conversation_id)
-        standalone = pipeline.standalone(question, history)
-        found = pipeline.retrieve_evidence(standalone)
+        declined = pipeline.declined(question)
+        standalone = question if declined else pipeline.standalone(question, history)
+        found = Retrieval([], [], 0.0) if declined else pipeline.retrieve_evidence(standalone)
         answer: Answer | None = None
-        if found.support < pipeline.settings.refusal_threshold:
-            answer = refusal(found.support, "weak_evidence")
+        if declined or found.decline:
+            answer = declined or refusal(found.support, found.decline or "weak_evidence")
             for piece in split_deltas(answer.text):
                 yield StreamEvent("delta", {"text": piece})
         else:

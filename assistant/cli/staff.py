@@ -73,6 +73,48 @@ def set_password_command(
     typer.echo(f"password changed for '{username.strip().lower()}'")
 
 
+@staff_app.command("disable")
+def disable_command(username: Annotated[str, typer.Argument(help="The account's sign-in name.")]) -> None:
+    """Disable an account: it can no longer sign in and its open sessions end at once."""
+    from assistant.staff.accounts import set_disabled
+
+    try:
+        staff = set_disabled(common.open_sessions(), username, True)
+    except AssistantError as exc:
+        common.fail(exc)
+        return
+    typer.echo(f"disabled '{staff.username}'")
+
+
+@staff_app.command("enable")
+def enable_command(username: Annotated[str, typer.Argument(help="The account's sign-in name.")]) -> None:
+    """Enable a disabled account again."""
+    from assistant.staff.accounts import set_disabled
+
+    try:
+        staff = set_disabled(common.open_sessions(), username, False)
+    except AssistantError as exc:
+        common.fail(exc)
+        return
+    typer.echo(f"enabled '{staff.username}'")
+
+
+@staff_app.command("set-role")
+def set_role_command(
+    username: Annotated[str, typer.Argument(help="The account's sign-in name.")],
+    role: Annotated[str, typer.Argument(help="reviewer or admin.")],
+) -> None:
+    """Change an account's role."""
+    from assistant.staff.accounts import set_role
+
+    try:
+        staff = set_role(common.open_sessions(), username, role)
+    except AssistantError as exc:
+        common.fail(exc)
+        return
+    typer.echo(f"'{staff.username}' is now {staff.role}")
+
+
 @staff_app.command("list")
 def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
@@ -86,6 +128,7 @@ def list_command(
             "username": u.username,
             "role": u.role,
             "created_at": u.created_at.isoformat() if u.created_at else None,
+            "disabled": u.disabled,
         }
         for u in users
     ]
@@ -96,4 +139,5 @@ def list_command(
         typer.echo("no staff accounts yet; create one with: assistant staff create NAME --role admin")
         return
     for row in rows:
-        typer.echo(f"{row['username']:<32} {row['role']:<9} {(row['created_at'] or '')[:19]}")
+        state = "  disabled" if row["disabled"] else ""
+        typer.echo(f"{row['username']:<32} {row['role']:<9} {(row['created_at'] or '')[:19]}{state}")

@@ -7,7 +7,9 @@ stored names ``external_id`` and ``reference_document_ids`` are accepted as alia
 
 In CSV, list columns are JSON arrays (``["a", "b"]``, what export writes) or ``|``-separated text
 (``a|b``); ``answerable`` is true/false, 1/0 or yes/no, empty meaning true. Export always writes
-JSON arrays, so export → import round-trips exactly.
+JSON arrays, so export → import round-trips exactly. CSV export starts with a UTF-8 byte order mark
+(Excel then shows Arabic) and neutralises cells a spreadsheet would run as a formula
+(assistant/text/safety.py: a leading apostrophe, removed again on import).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from assistant.errors import InvalidRequest
+from assistant.text.safety import CSV_BOM, from_spreadsheet, spreadsheet_safe
 
 FORMATS = ("jsonl", "csv")
 FILE_COLUMNS = (
@@ -164,7 +167,7 @@ def _records(text: str, fmt: str) -> Iterable[tuple[int, dict[str, Any] | None, 
         elif not any((v or "").strip() for v in record.values()):
             pass  # blank line
         else:
-            yield start, {k: v for k, v in record.items() if v is not None}, None
+            yield start, {k: from_spreadsheet(v) for k, v in record.items() if v is not None}, None
         start = reader.line_num + 1
 
 
@@ -231,5 +234,5 @@ def serialize(rows: Iterable[Any], fmt: str) -> str:
             k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in record.items()
         }
         cells["answerable"] = "true" if record["answerable"] else "false"
-        writer.writerow(cells)
-    return out.getvalue()
+        writer.writerow({k: spreadsheet_safe(v) for k, v in cells.items()})
+    return CSV_BOM + out.getvalue()

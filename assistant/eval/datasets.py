@@ -93,6 +93,40 @@ class DatasetStore:
                 )
             )
 
+    def rows_page(self, dataset_id: str, page: int, per_page: int) -> tuple[list[EvalRowRecord], int]:
+        """One page of a dataset's rows (in ``rows`` order) and the dataset's row count."""
+        with self.sessions() as session:
+            dataset = self._get(session, dataset_id)
+            total = session.scalar(
+                select(func.count(EvalRowRecord.id)).where(EvalRowRecord.dataset_id == dataset.id)
+            )
+            rows = session.scalars(
+                select(EvalRowRecord)
+                .where(EvalRowRecord.dataset_id == dataset.id)
+                .order_by(EvalRowRecord.created_at, EvalRowRecord.external_id, EvalRowRecord.id)
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            )
+            return list(rows), int(total or 0)
+
+    def row_position(self, dataset_id: str, row_id: str) -> int:
+        """0-based position of a row in ``rows`` order (to link to its page)."""
+        with self.sessions() as session:
+            row = self._get_row(session, row_id)
+            return int(
+                session.scalar(
+                    select(func.count(EvalRowRecord.id)).where(
+                        EvalRowRecord.dataset_id == dataset_id,
+                        (EvalRowRecord.created_at < row.created_at)
+                        | (
+                            (EvalRowRecord.created_at == row.created_at)
+                            & (EvalRowRecord.external_id < row.external_id)
+                        ),
+                    )
+                )
+                or 0
+            )
+
     def get_row(self, row_id: str) -> EvalRowRecord:
         with self.sessions() as session:
             return self._get_row(session, row_id)

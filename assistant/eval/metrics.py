@@ -105,6 +105,16 @@ def key_fact_share(answer: str, facts: Sequence[str]) -> float:
     return sum(contains_fact(answer, f) for f in facts) / len(facts)
 
 
+def first_sentence(answer: str) -> str:
+    """The reply's first line: the lead span of an answer-first reply, else its first quoted sentence."""
+    return _MARKER.sub(" ", answer.strip().split("\n", 1)[0]).strip()
+
+
+def first_sentence_hit(first: str, facts: Sequence[str]) -> float:
+    """1 when the first line holds at least one key fact (a list reply leads with one item)."""
+    return float(any(contains_fact(first, f) for f in facts)) if facts else 1.0
+
+
 def answer_tokens(text: str) -> list[str]:
     """Normalised, stopword-free, light-stemmed tokens, citation markers removed."""
     return bm25_tokens(_MARKER.sub(" ", text))

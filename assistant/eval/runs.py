@@ -114,6 +114,29 @@ class RunStore:
             session.add(run)
         return run
 
+    def cancel(self, run_id: str, by: str = "") -> EvalRun:
+        """Stop a queued or running run: it is marked cancelled at once; a running one stops after
+        the row it is on (the rows done so far are kept). Done, failed or cancelled runs cannot be."""
+        with self.sessions.begin() as session:
+            run = session.get(EvalRun, run_id) if run_id else None
+            if run is None:
+                raise NotFound(f"No evaluation run with id '{str(run_id)[:64]}'.")
+            stopped = session.execute(
+                update(EvalRun)
+                .where(EvalRun.id == run.id, EvalRun.status.in_(("queued", "running")))
+                .values(
+                    status="cancelled",
+                    error=f"cancelled by {by}" if by else "cancelled",
+                    finished_at=utcnow(),
+                )
+            ).rowcount
+            if not stopped:
+                raise InvalidRequest(
+                    f"The run is already {run.status}; only a queued or running run can be cancelled."
+                )
+        log.info("evaluation run %s cancelled", run_id)
+        return self.get_run(run_id)
+
     def get_run(self, run_id: str) -> EvalRun:
         self.fail_stalled()
         with self.sessions() as session:
@@ -161,6 +184,8 @@ class RunStore:
     def _finish(self, run_id: str, **fields: Any) -> EvalRun:
         with self.sessions.begin() as session:
             run = session.get(EvalRun, run_id)
+            if run.status == "cancelled":  # cancelled while its last row ran: it stays cancelled
+                return run
             for name, value in fields.items():
                 setattr(run, name, value)
             run.finished_at = utcnow()
@@ -191,6 +216,10 @@ class RunStore:
                     session.add(EvalResult(run_id=run_id, row_id=row.id, **fields))
                     run = session.get(EvalRun, run_id)
                     run.done, run.heartbeat_at = done, utcnow()
+                    cancelled = run.status == "cancelled"
+                if cancelled:  # RunStore.cancel, from a staff page or another process
+                    log.info("evaluation run %s stopped after %d of %d rows", run_id, done, len(rows))
+                    return self.get_run(run_id)
                 items.append(reports.item(row, fields))
                 if progress:
                     progress(done, len(rows))

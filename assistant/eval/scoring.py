@@ -8,6 +8,8 @@ Which items count as relevant for the ranking metrics (recorded per row as ``rel
   3. ``documents`` — otherwise, the reference document ids, against the retrieved chunks mapped
      to their documents (first occurrence kept);
   4. none — no ranking metrics for the row.
+``first_sentence_hit``: the reply's first line (the lead span or the first quoted sentence) holds a
+key fact; ``span_f1``: token F1 of that first line against the reference answer.
 Ranking, key-fact, F1 and citation metrics are computed on answerable rows only; refusal
 correctness on every row. A refused answerable row scores 0 on key facts and F1.
 
@@ -33,7 +35,7 @@ FaithfulnessJudge = Callable[[str, str, Sequence[str]], float]
 ScoredRow = EvalRowRecord | Any
 RANK_K = 10
 RANK_KEYS = ("hit@1", "hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
-ANSWER_KEYS = ("key_facts", "f1", "citation_precision", "faithfulness")
+ANSWER_KEYS = ("key_facts", "first_sentence_hit", "f1", "span_f1", "citation_precision", "faithfulness")
 METRIC_KEYS = (*RANK_KEYS, *ANSWER_KEYS)
 
 
@@ -95,7 +97,7 @@ class RowScorer:
         started = time.perf_counter()
         answer, _ = self.assistant.answer(row.question)
         latency_ms = (time.perf_counter() - started) * 1000
-        hits = self.assistant.retriever.search(row.question.strip(), RANK_K)
+        hits = self.assistant.pipeline.search(row.question.strip(), RANK_K)
         citations = [asdict(c) for c in answer.citations]
         values: dict[str, Any] = dict.fromkeys(METRIC_KEYS)
         values.update(
@@ -111,10 +113,15 @@ class RowScorer:
             elif refs.relevance == "documents":
                 ranking = m.dedupe([h.chunk.document_id for h in hits])
                 values.update(m.ranking_metrics(ranking, refs.relevant))
+            first = m.first_sentence(answer.text)
             if row.key_facts:
                 values["key_facts"] = 0.0 if answer.refused else m.key_fact_share(answer.text, row.key_facts)
+                values["first_sentence_hit"] = (
+                    0.0 if answer.refused else m.first_sentence_hit(first, row.key_facts)
+                )
             if row.reference_answer:
                 values["f1"] = 0.0 if answer.refused else m.token_f1(answer.text, row.reference_answer)
+                values["span_f1"] = 0.0 if answer.refused else m.token_f1(first, row.reference_answer)
             if not answer.refused:
                 values["citation_precision"] = m.citation_precision(
                     citations,

@@ -97,6 +97,18 @@ def normalise_date(value: Any, source: str) -> str | None:
         ) from exc
 
 
+def source_url(value: Any, source: str) -> str | None:
+    """The document's page online: an absolute http(s) URL, or None."""
+    if value in (None, ""):
+        return None
+    url = str(value).strip()
+    if not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+        raise DocumentLoadError(
+            f"{source}: source_url '{url[:200]}' is not an http(s) address such as https://example.org/page."
+        )
+    return url
+
+
 def first_line(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
@@ -126,6 +138,7 @@ def load_document(path: Path, folder: Path) -> SourceDocument:
         "date": normalise_date(meta.get("date"), path.name),
         "place": (str(meta["place"]) if meta.get("place") else None),
         "language": str(meta.get("language") or guess_language(text)),
+        "source_url": source_url(meta.get("source_url"), path.name),
     }
     headings = locate_headings(text, loaded.headings)
     structure = {"pages": loaded.pages or 0, "page_breaks": page_breaks, "headings": headings}
@@ -133,8 +146,13 @@ def load_document(path: Path, folder: Path) -> SourceDocument:
         id=document_id(path, folder),
         text=text,
         source_path=path.relative_to(folder).as_posix(),
+        # source_url joins the hash only when set, so documents without one keep their hash
         content_hash=content_hash(
-            text, {**described, **structure} if loaded.pages or headings else described
+            text,
+            {
+                **{k: v for k, v in described.items() if v is not None or k != "source_url"},
+                **(structure if loaded.pages or headings else {}),
+            },
         ),
         warnings=tuple(loaded.warnings),
         ocr_pages=tuple(loaded.ocr_pages),

@@ -24,6 +24,7 @@ from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
 from assistant.ingest.structure import place_chunk
 from assistant.store.chroma_store import ChromaStore, SentenceRecord
 from assistant.store.models import DocumentRecord, utcnow
+from assistant.store.sentence_states import SentenceStateStore
 from assistant.text.arabic import split_sentences
 from assistant.types import Chunk, SourceDocument
 
@@ -102,8 +103,10 @@ class Indexer:
         overlap_sentences: int,
         batch_size: int = 64,
         max_document_bytes: int = 25 * 1024 * 1024,
+        states: SentenceStateStore | None = None,
     ):
         self.max_document_bytes = max_document_bytes
+        self.states = states  # the reader's sentence states, written from the embedding pass
         self.store = store
         self.sessions = sessions
         self.embedder = embedder
@@ -122,18 +125,34 @@ class Indexer:
         )
         return [place_chunk(c, doc) for c in chunks]
 
-    def embed(self, texts: list[str], progress: bool) -> np.ndarray:
-        """Embed in batches of similar length (less padding), in the caller's order."""
+    def embed(
+        self, texts: list[str], progress: bool, *, states_from: int | None = None
+    ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """Embed in batches of similar length (less padding), in the caller's order. Texts from
+        index ``states_from`` on (the sentences) also give the reader's token states, from the same
+        forward pass, when a states store is configured and the model graph has them."""
+        states: dict[int, np.ndarray] = {}
         if not texts:
-            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32), states
+        with_states = states_from is not None and self.states is not None and getattr(
+            self.embedder, "has_states", False
+        )
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
         with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress) as bar:
             for i in range(0, len(order), self.batch_size):
                 batch = order[i : i + self.batch_size]
-                out[batch] = self.embedder.embed_passages([texts[j] for j in batch])
+                if with_states and any(j >= states_from for j in batch):
+                    vectors, token_states = self.embedder.embed_with_states(
+                        [texts[j] for j in batch], kind="passage"
+                    )
+                    out[batch] = vectors
+                    pairs = zip(batch, token_states, strict=True)
+                    states.update((j, st) for j, st in pairs if j >= states_from)
+                else:
+                    out[batch] = self.embedder.embed_passages([texts[j] for j in batch])
                 bar.update(len(batch))
-        return out
+        return out, states
 
     def run(
         self, folder: Path, *, progress: bool = True, on_failure: Callable[[LoadFailure], None] | None = None
@@ -184,7 +203,11 @@ class Indexer:
 
         new_chunks = [c for _, _, fresh in pending for c in fresh]
         new_sentences = [s for c in new_chunks for s in sentence_records(c)]
-        vectors = self.embed([c.text for c in new_chunks] + [s.text for s in new_sentences], progress)
+        vectors, token_states = self.embed(
+            [c.text for c in new_chunks] + [s.text for s in new_sentences],
+            progress,
+            states_from=len(new_chunks),
+        )
         chunk_vectors, sentence_vectors = vectors[: len(new_chunks)], vectors[len(new_chunks) :]
         report.chunks_embedded, report.sentences_embedded = len(new_chunks), len(new_sentences)
 
@@ -202,16 +225,27 @@ class Indexer:
             self.store.add_sentences(
                 fresh_sentences, sentence_vectors[offset_s : offset_s + len(fresh_sentences)]
             )
+            if self.states is not None and token_states:
+                base = len(new_chunks) + offset_s
+                self.states.put(
+                    (s.id, s.chunk_id, token_states[base + k])
+                    for k, s in enumerate(fresh_sentences)
+                    if base + k in token_states
+                )
             offset_c += len(fresh)
             offset_s += len(fresh_sentences)
             fresh_ids = {c.id for c in fresh}
             self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles)
             stale = self.store.chunk_ids_of(doc.id) - {c.id for c in chunks}
             self.store.delete_chunks(sorted(stale))
+            if self.states is not None:
+                self.states.delete_chunks(sorted(stale))
             self._save_document(doc, len(chunks))
             (report.updated if doc.id in known else report.added).append(doc.id)
 
         for doc_id in sorted(set(known) - seen):
+            if self.states is not None:
+                self.states.delete_chunks(sorted(self.store.chunk_ids_of(doc_id)))
             self.store.delete_document(doc_id)
             with self.sessions.begin() as session:
                 record = session.get(DocumentRecord, doc_id)
@@ -242,6 +276,7 @@ class Indexer:
             record.place = doc.place
             record.language = doc.language
             record.source_path = doc.source_path
+            record.source_url = doc.source_url
             record.content_hash = doc.content_hash
             record.text = doc.text
             record.chunk_count = chunk_count

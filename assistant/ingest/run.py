@@ -26,6 +26,7 @@ def ingest(
     folder = Path(documents_dir or settings.documents_dir)
     if rebuild:
         stores.chroma.reset()
+        stores.states.clear()
         with stores.sessions.begin() as session:
             session.query(DocumentRecord).delete()
     else:
@@ -38,6 +39,7 @@ def ingest(
         overlap_sentences=settings.chunk_overlap_sentences,
         batch_size=settings.embed_batch_size,
         max_document_bytes=int(settings.max_document_mb * 1024 * 1024),
+        states=stores.states,
     )
     try:
         report = indexer.run(folder, progress=progress)

@@ -16,16 +16,16 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import bcrypt
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import InvalidRequest, NotFound
-from assistant.store.models import StaffUser
+from assistant.store.models import StaffSession, StaffUser, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class Staff:
     role: str
     created_at: datetime | None
     fingerprint: str
+    disabled: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -85,7 +86,12 @@ def fingerprint(password_hash: str) -> str:
 
 def _staff(record: StaffUser) -> Staff:
     return Staff(
-        record.id, record.username, record.role, record.created_at, fingerprint(record.password_hash)
+        record.id,
+        record.username,
+        record.role,
+        record.created_at,
+        fingerprint(record.password_hash),
+        bool(record.disabled),
     )
 
 
@@ -144,15 +150,89 @@ def create_user(sessions: sessionmaker, username: str, password: str, role: str 
     return staff
 
 
+def _account(session, username: str) -> StaffUser:
+    name = normalise_username(username)
+    record = session.scalar(select(StaffUser).where(StaffUser.username == name))
+    if record is None:
+        raise NotFound(f"No account named '{name[:64]}'.")
+    return record
+
+
 def set_password(sessions: sessionmaker, username: str, password: str) -> None:
+    """A new password; every open session of the account ends."""
     name = normalise_username(username)
     check_password(password, name)
     with sessions.begin() as session:
-        record = session.scalar(select(StaffUser).where(StaffUser.username == name))
-        if record is None:
-            raise NotFound(f"No account named '{name[:64]}'.")
+        record = _account(session, name)
         record.password_hash = hash_password(password)
+        session.execute(delete(StaffSession).where(StaffSession.user_id == record.id))
     log.info("staff password changed: %r", name)
+
+
+def set_disabled(sessions: sessionmaker, username: str, disabled: bool = True) -> Staff:
+    """Disable an account (it cannot sign in and its open sessions end) or enable it again."""
+    with sessions.begin() as session:
+        record = _account(session, username)
+        record.disabled = disabled
+        if disabled:
+            session.execute(delete(StaffSession).where(StaffSession.user_id == record.id))
+        staff = _staff(record)
+    log.info("staff account %s: %r", "disabled" if disabled else "enabled", staff.username)
+    return staff
+
+
+def set_role(sessions: sessionmaker, username: str, role: str) -> Staff:
+    """Change an account's role; it applies to its open sessions at their next request."""
+    check_role(role)
+    with sessions.begin() as session:
+        record = _account(session, username)
+        record.role = role
+        staff = _staff(record)
+    log.info("staff role changed: %r -> %s", staff.username, role)
+    return staff
+
+
+# --- server-side sessions: the cookie carries a random id; deleting the row ends the session -----
+def start_session(sessions: sessionmaker, user_id: str, max_age_seconds: int) -> str:
+    session_id = secrets.token_urlsafe(32)
+    now = utcnow()
+    with sessions.begin() as session:
+        session.execute(delete(StaffSession).where(StaffSession.expires_at < now))  # tidy expired ones
+        session.add(
+            StaffSession(
+                id=session_id,
+                user_id=user_id,
+                created_at=now,
+                expires_at=now + timedelta(seconds=max_age_seconds),
+            )
+        )
+    return session_id
+
+
+def session_user(sessions: sessionmaker, session_id: str) -> Staff | None:
+    """The account of a live session (not ended, not expired, account not disabled), else None."""
+    if not session_id or len(session_id) > 64:
+        return None
+    with sessions() as session:
+        record = session.scalar(
+            select(StaffUser)
+            .join(StaffSession, StaffSession.user_id == StaffUser.id)
+            .where(StaffSession.id == session_id, StaffSession.expires_at > utcnow())
+        )
+        if record is None or record.disabled:
+            return None
+        return _staff(record)
+
+
+def end_session(sessions: sessionmaker, session_id: str) -> None:
+    if session_id:
+        with sessions.begin() as session:
+            session.execute(delete(StaffSession).where(StaffSession.id == session_id))
+
+
+def end_sessions(sessions: sessionmaker, user_id: str) -> int:
+    with sessions.begin() as session:
+        return session.execute(delete(StaffSession).where(StaffSession.user_id == user_id)).rowcount
 
 
 def authenticate(sessions: sessionmaker, username: str, password: str) -> Staff | None:
@@ -166,7 +246,7 @@ def authenticate(sessions: sessionmaker, username: str, password: str) -> Staff 
     if record is None:
         verify_password(password, _dummy_hash())
         return None
-    if not verify_password(password, record.password_hash):
+    if not verify_password(password, record.password_hash) or record.disabled:
         return None
     return _staff(record)
 

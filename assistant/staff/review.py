@@ -30,6 +30,7 @@ from sqlalchemy.orm import sessionmaker
 from assistant.errors import InvalidRequest, NotFound
 from assistant.store.feedback import insert_feedback
 from assistant.store.models import AnswerRecord, EvalRowRecord, FeedbackRecord
+from assistant.text.arabic import normalize
 
 KINDS = ("thumbs_down", "refusal", "low_confidence", "sample")
 STATUSES = ("unreviewed", "reviewed", "all")
@@ -48,6 +49,8 @@ SAMPLE_RATE = 0.2
 PER_PAGE = 25
 MAX_TEXT_CHARS = 8000
 MAX_EXPECTED_CHUNKS = 50
+MAX_SEARCH_CHARS = 200
+MAX_BULK = 100  # answers reviewed at once from the queue
 
 
 @dataclass
@@ -58,6 +61,10 @@ class QueueFilters:
     kind: str | None = None
     rating: int | None = None  # any judgement (user thumbs or staff review) with this rating
     status: str = "unreviewed"
+    text: str | None = None  # words that must appear in the question, answer or a comment
+
+    def text_terms(self) -> list[str]:
+        return [normalize(t).casefold() for t in (self.text or "").split() if t.strip()]
 
     def validate(self) -> QueueFilters:
         if self.kind and self.kind not in KINDS:
@@ -68,6 +75,8 @@ class QueueFilters:
             raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}.")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InvalidRequest("The start date is after the end date.")
+        if self.text and len(self.text) > MAX_SEARCH_CHARS:
+            raise InvalidRequest(f"The search text is longer than {MAX_SEARCH_CHARS} characters.")
         return self
 
 
@@ -84,6 +93,11 @@ class QueueItem:
     user_rating: int | None = None
     user_reason: str | None = None
     staff_rating: int | None = None
+    standalone_question: str = ""
+    user_comment: str | None = None
+    staff_reason: str | None = None
+    staff_comment: str | None = None
+    correction: str | None = None
 
     @property
     def kind(self) -> str:
@@ -152,15 +166,17 @@ class ReviewQueue:
         self,
         filters: QueueFilters | None = None,
         page: int = 1,
-        per_page: int = PER_PAGE,
+        per_page: int | None = PER_PAGE,
         today: date | None = None,
     ) -> QueuePage:
+        """One page of the queue (``per_page`` None: every matching item, for exports)."""
         filters = (filters or QueueFilters()).validate()
+        terms = filters.text_terms()
         day = today or datetime.now(UTC).date()
         query = select(AnswerRecord).order_by(AnswerRecord.created_at.desc(), AnswerRecord.id)
         if filters.date_from:
             query = query.where(AnswerRecord.created_at >= datetime.combine(filters.date_from, time(), UTC))
-        if filters.date_to:
+        if filters.date_to and filters.date_to < date.max:  # date.max: no end (and no overflow)
             end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
             query = query.where(AnswerRecord.created_at < end)
         with self.sessions() as session:
@@ -191,6 +207,16 @@ class ReviewQueue:
             documents = self.documents_of(record)
             if filters.document and filters.document not in documents:
                 continue
+            if terms:
+                haystack = normalize(
+                    " ".join(
+                        [record.question, record.standalone_question or "", record.answer]
+                        + [f.comment or "" for f in judged]
+                        + [f.correction or "" for f in staff]
+                    )
+                ).casefold()
+                if not all(term in haystack for term in terms):
+                    continue
             items.append(
                 QueueItem(
                     answer_id=record.id,
@@ -204,10 +230,17 @@ class ReviewQueue:
                     user_rating=users[-1].rating if users else None,
                     user_reason=users[-1].reason if users else None,
                     staff_rating=staff[-1].rating if staff else None,
+                    standalone_question=record.standalone_question or "",
+                    user_comment=users[-1].comment if users else None,
+                    staff_reason=staff[-1].reason if staff else None,
+                    staff_comment=staff[-1].comment if staff else None,
+                    correction=staff[-1].correction if staff else None,
                 )
             )
         items.sort(key=lambda i: KINDS.index(i.kind))  # stable: newest first within a kind
         counts = {kind: sum(1 for i in items if i.kind == kind) for kind in KINDS}
+        if per_page is None:
+            return QueuePage(items, len(items), 1, 1, counts)
         pages = max(1, math.ceil(len(items) / per_page))
         page = min(max(1, page), pages)
         return QueuePage(items[(page - 1) * per_page : page * per_page], len(items), page, pages, counts)
@@ -281,3 +314,24 @@ class ReviewQueue:
             reviewer_id=reviewer_id,
             expected_chunk_ids=chunks,
         )
+
+    def bulk_review(
+        self, answer_ids: list[str], *, reviewer_id: str, rating: int, reason: str | None = None
+    ) -> int:
+        """The same verdict for several answers at once (a staff review each, without a correction);
+        returns how many were saved. Unknown ids are refused before anything is saved."""
+        ids = list(dict.fromkeys(a.strip()[:64] for a in answer_ids if a and a.strip()))
+        if not ids:
+            raise InvalidRequest("Select at least one answer.")
+        if len(ids) > MAX_BULK:
+            raise InvalidRequest(f"Select at most {MAX_BULK} answers at a time.")
+        if rating not in STAFF_RATINGS:
+            raise InvalidRequest("Choose correct, partly correct or wrong.")
+        with self.sessions() as session:
+            known = set(session.scalars(select(AnswerRecord.id).where(AnswerRecord.id.in_(ids))))
+        missing = [a for a in ids if a not in known]
+        if missing:
+            raise NotFound(f"No answer with id '{missing[0]}'.")
+        for answer_id in ids:
+            self.save_review(answer_id, reviewer_id=reviewer_id, rating=rating, reason=reason)
+        return len(ids)

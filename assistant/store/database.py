@@ -11,6 +11,7 @@ that died with the server, so the assistant recovers by itself when the database
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -56,7 +57,27 @@ def database_unavailable(
     return None
 
 
+def create_private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (0600): it holds the questions
+    people asked. SQLite gives its -wal and -shm files the database file's permissions."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process created it first
+        pass
+
+
 def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        create_private_sqlite_file(url)
     engine = create_engine(url, future=True, pool_pre_ping=True)
     where = _where(url)
 

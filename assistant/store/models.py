@@ -7,8 +7,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from assistant.text.safety import clean_user_text
 
 
 def utcnow() -> datetime:
@@ -23,6 +25,16 @@ class Base(DeclarativeBase):
     pass
 
 
+def _clean(key: str, value: Any) -> Any:
+    """The one sanitiser (assistant/text/safety.py) for every stored text field people write:
+    strings and lists of strings; None and other values pass unchanged."""
+    if isinstance(value, str):
+        return clean_user_text(value, key.replace("_", " "))
+    if isinstance(value, list):
+        return [clean_user_text(v, key.replace("_", " ")) if isinstance(v, str) else v for v in value]
+    return value
+
+
 class DocumentRecord(Base):
     __tablename__ = "documents"
 
@@ -33,6 +45,7 @@ class DocumentRecord(Base):
     place: Mapped[str | None] = mapped_column(Text, nullable=True)
     language: Mapped[str] = mapped_column(String(10))
     source_path: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)  # the page online (metadata)
     content_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -47,6 +60,7 @@ class DocumentRecord(Base):
             "place": self.place,
             "language": self.language,
             "source_path": self.source_path,
+            "source_url": self.source_url,
             "chunk_count": self.chunk_count,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
@@ -77,6 +91,10 @@ class AnswerRecord(Base):
     retrieved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
+    @validates("question", "standalone_question")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
 
 class FeedbackRecord(Base):
     """A judgement of one answer, from a user in the widget (thumbs) or from a staff review.
@@ -98,6 +116,10 @@ class FeedbackRecord(Base):
     expected_chunk_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
+    @validates("comment", "correction", "origin", "expected_chunk_ids")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
 
 class Message(Base):
     """The conversation as a transcript: user and assistant turns, in order."""
@@ -111,6 +133,10 @@ class Message(Base):
     answer_id: Mapped[str | None] = mapped_column(ForeignKey("answers.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
+    @validates("content")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
 
 class StaffUser(Base):
     __tablename__ = "staff_users"
@@ -120,6 +146,19 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # reviewer | admin
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)  # cannot sign in; sessions ended
+
+
+class StaffSession(Base):
+    """One signed-in browser. The cookie carries only this id; signing out, a password change or
+    disabling the account deletes the row, which ends the session on every worker at once."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class EvalDataset(Base):
@@ -129,6 +168,10 @@ class EvalDataset(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @validates("name", "description")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
 
 
 class EvalRowRecord(Base):
@@ -150,6 +193,13 @@ class EvalRowRecord(Base):
     source_answer_id: Mapped[str | None] = mapped_column(ForeignKey("answers.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @validates(
+        "external_id", "question", "reference_answer", "evidence", "tags", "key_facts",
+        "reference_chunk_ids", "reference_document_ids",
+    )
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
 
 class EvalRun(Base):
     __tablename__ = "eval_runs"
@@ -157,6 +207,11 @@ class EvalRun(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     dataset_id: Mapped[str] = mapped_column(ForeignKey("eval_datasets.id"), index=True)
     label: Mapped[str] = mapped_column(String(200), default="")
+
+    @validates("label")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | failed
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
@@ -195,3 +250,17 @@ class IndexState(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SentenceState(Base):
+    """A sentence's token states after the reader's shared bottom layers (float16, row-major
+    [tokens, 384]), written at ingest from the same forward pass that embeds the sentence, and read by
+    the reader at question time (assistant/reader/, docs/reader.md)."""
+
+    __tablename__ = "sentence_states"
+
+    sentence_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    chunk_id: Mapped[str] = mapped_column(String(64), index=True)
+    layer: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[int] = mapped_column(Integer)
+    states: Mapped[bytes] = mapped_column(LargeBinary)

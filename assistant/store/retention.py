@@ -1,7 +1,10 @@
 """Privacy retention: delete conversations, messages and answers older than N days.
 
-What goes with an old answer: its messages, its user feedback and staff reviews. Evaluation
-dataset rows promoted from it stay (they were curated by staff) but lose the link to it.
+What goes with an old answer: its messages, its user feedback and staff reviews, and what was
+derived from its text — a newer follow-up in the same conversation keeps its own question, but its
+standalone rewrite (which quotes or carries terms of the earlier questions) is replaced by that
+question. Evaluation dataset rows promoted from it stay (they were curated by staff) but lose the
+link to it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ def purge_older_than(sessions: sessionmaker, days: int) -> dict[str, int]:
     cutoff = utcnow() - timedelta(days=days)
     with sessions.begin() as session:
         old_answers = select(AnswerRecord.id).where(AnswerRecord.created_at < cutoff)
+        touched = select(AnswerRecord.conversation_id).where(AnswerRecord.created_at < cutoff)
+        rewrites = session.execute(
+            update(AnswerRecord)
+            .where(
+                AnswerRecord.created_at >= cutoff,
+                AnswerRecord.conversation_id.in_(touched),
+                AnswerRecord.standalone_question != AnswerRecord.question,
+            )
+            .values(standalone_question=AnswerRecord.question)
+        ).rowcount
         session.execute(
             update(EvalRowRecord)
             .where(EvalRowRecord.source_answer_id.in_(old_answers))
@@ -40,6 +53,12 @@ def purge_older_than(sessions: sessionmaker, days: int) -> dict[str, int]:
         conversations = session.execute(
             delete(Conversation).where(Conversation.created_at < cutoff, Conversation.id.not_in(still_used))
         ).rowcount
-    counts = {"conversations": conversations, "answers": answers, "messages": messages, "feedback": feedback}
+    counts = {
+        "conversations": conversations,
+        "answers": answers,
+        "messages": messages,
+        "feedback": feedback,
+        "rewrites": rewrites,  # newer follow-ups whose rewritten question derived from a purged one
+    }
     log.info("retention (%d days): deleted %s", days, counts)
     return counts

@@ -16,6 +16,8 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
+from assistant.store.sentence_states import SentenceStateStore
+from embeddings.onnx_export import STATE_LAYER
 
 
 @dataclass
@@ -25,6 +27,11 @@ class Stores:
     engine: Engine
     sessions: sessionmaker
     chroma: ChromaStore
+
+    @property
+    def states(self) -> SentenceStateStore:
+        """The reader's per-sentence token states (assistant/reader/, docs/reader.md)."""
+        return SentenceStateStore(self.sessions, STATE_LAYER)
 
     @property
     def data_dir(self) -> Path:

@@ -15,6 +15,8 @@ A variant is a "+"-joined list of parts, e.g. ``onnx-int8+batch+sqlite-normal``:
   sentcache      sentence records + vectors of every chunk kept in memory (dict by chunk id)
   sentfilter     the evidence step fetches sentences with the ``where chunk_id $in …`` metadata
                  filter (what was shipped before sentence counts were stored with the chunks)
+  reader-off     the cosine composer and support threshold (ASSISTANT_READER=off), no reader
+  reader-fp32    the reader's float32 graph instead of its int8 one (ASSISTANT_READER_INT8=false)
   (workers2      two uvicorn worker processes: handled by benchmarks/load/variant_server.py)
 
 Passages stay as ingested; only the query side changes.
@@ -35,6 +37,8 @@ PARTS = (
     "sqlite-normal",
     "sentcache",
     "sentfilter",
+    "reader-off",
+    "reader-fp32",
 )
 
 
@@ -62,7 +66,12 @@ def build_assistant(settings, variant: str, cache_dir, embedder=None):
     torch.set_num_threads(1 if "threads1" in parts else _default_threads)
     threads = 1 if "threads1" in parts else settings.encoder_threads
     settings = settings.model_copy(
-        update={"encoder_runtime": "torch" if "torch" in parts else "onnx", "encoder_threads": threads}
+        update={
+            "encoder_runtime": "torch" if "torch" in parts else "onnx",
+            "encoder_threads": threads,
+            "reader": "off" if "reader-off" in parts else settings.reader,
+            "reader_int8": "reader-fp32" not in parts,
+        }
     )
     if "onnx-int8" in parts:
         encoder = int8_embedder(cache_dir, threads=threads, name=settings.embedding_model)

@@ -18,10 +18,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app) -> Iterator[str]:
+def serve(app, **options) -> Iterator[str]:
+    """``options``: more uvicorn.Config arguments, e.g. ``api.main.server_options(settings)``."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **options)
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

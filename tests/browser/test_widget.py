@@ -108,7 +108,7 @@ def test_arabic_question_streams_an_answer_with_clickable_citations(page, api_ur
     popover = widget(page).locator('[data-testid="citation-popover"]').first
     popover.wait_for(state="visible")
     title = popover.locator('[data-testid="citation-title"]').inner_text()
-    quote = popover.locator('[data-testid="citation-quote"]').inner_text()
+    quote = popover.locator('[data-testid="citation-quote"]').first.inner_text()
     assert "القمة" in title
     assert quote.strip() and quote.strip().strip('«»"“”') in " ".join(
         c.text for c in real_assistant.retriever.chunks.values()
@@ -173,6 +173,8 @@ def test_reload_keeps_the_conversation(page, api_url):
 
 
 def test_disallowed_origin_is_refused_in_the_widget(page, partner_url):
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(partner_url)
     launcher = page.locator('scn-assistant [data-testid="launcher"]')
     launcher.wait_for(state="visible")
@@ -184,7 +186,11 @@ def test_disallowed_origin_is_refused_in_the_widget(page, partner_url):
     error.wait_for(state="visible")
     assert error.get_attribute("data-status") == "403"  # the server's refusal, not a network failure
     assert error.get_attribute("data-code") == "origin_not_allowed"
-    assert "127.0.0.1" in error.inner_text()  # the server's message names the refused site
+    assert "غير مسموح" in error.inner_text()
+    # the configuration hint is for the site's owner: in the browser console, not in the bubble
+    assert "ASSISTANT_ALLOWED_ORIGINS" not in error.inner_text()
+    hints = [m for m in console if "ASSISTANT_ALLOWED_ORIGINS" in m]
+    assert hints and "127.0.0.1" in hints[0]  # the server's message names the refused site
 
 
 @pytest.mark.parametrize(("lang", "width", "height"), [("ar", 360, 740), ("en", 360, 740), ("ar", 1280, 820)])

@@ -88,7 +88,7 @@ def test_csv_round_trip_and_pipe_separated_lists(datasets, unique):
     datasets.import_rows(first.id, QUESTIONS.read_text(encoding="utf-8"), "jsonl")
     datasets.add_row(first.id, question='سؤال فيه "علامات" و, فواصل\nوسطر', reference_chunk_ids=["c1", "c2"])
     csv_text = datasets.export(first.id, "csv")
-    assert csv_text.splitlines()[0].startswith("id,question,tags,answerable,document_ids")
+    assert csv_text.splitlines()[0].startswith("\ufeffid,question,tags,answerable,document_ids")  # BOM
     second = datasets.create(unique())
     assert datasets.import_rows(second.id, csv_text, "csv") == 56
     assert datasets.export(second.id, "csv") == csv_text

@@ -41,8 +41,12 @@ def test_per_ip_limit_answers_429_with_retry_after(make_client):
 
 
 def test_per_origin_limit(make_client):
+    # share 1: one client may use the whole site budget (the share: tests/hardening/test_rate_limits.py)
     client = make_client(
-        rate_limit_per_ip="", rate_limit_per_origin="2/minute", allowed_origins=["https://a.org"]
+        rate_limit_per_ip="",
+        rate_limit_per_origin="2/minute",
+        rate_limit_origin_share=1.0,
+        allowed_origins=["https://a.org"],
     )
     headers = {"Origin": "https://a.org"}
     codes = [

@@ -172,11 +172,12 @@ def test_repeated_failures_are_throttled(client, monkeypatch):
     from api.staff import auth_routes
     from api.staff.security import LoginThrottle
 
-    monkeypatch.setattr(auth_routes, "throttle", LoginThrottle(limit=3))
+    monkeypatch.setattr(auth_routes, "throttle", LoginThrottle(free=3))
     token = csrf(client)
-    for _ in range(3):
+    for _ in range(2):
         data = {"username": ADMIN[0], "password": "wrong-password", "csrf_token": token}
         assert client.post("/staff/login", data=data).status_code == 401
+    assert client.post("/staff/login", data=data).status_code == 429  # the third starts the delays
     data = {"username": ADMIN[0], "password": ADMIN[1], "csrf_token": token}
     assert client.post("/staff/login", data=data, follow_redirects=False).status_code == 429
 

@@ -43,7 +43,7 @@ def test_create_a_dataset_and_round_trip_import_export(client, assistant):
     dataset_id = create_dataset(client, token)
     assert "مجموعة الاختبار" in client.get("/staff/datasets").text
     duplicate = client.post("/staff/datasets", data={"csrf_token": token, "name": "مجموعة الاختبار"})
-    assert duplicate.status_code == 422 and "already exists" in duplicate.text
+    assert duplicate.status_code == 422 and "توجد مجموعة بالاسم" in duplicate.text  # translated
 
     assert upload(client, token, dataset_id, "questions.jsonl", JSONL).status_code == 303
     page = client.get(f"/staff/datasets/{dataset_id}")
@@ -249,7 +249,7 @@ def test_runs_of_an_empty_dataset_are_refused_clearly(client):
     token = sign_in(client)
     dataset_id = create_dataset(client, token)
     response = client.post(f"/staff/datasets/{dataset_id}/runs", data={"csrf_token": token, "label": "x"})
-    assert response.status_code == 422 and "no rows" in response.text
+    assert response.status_code == 422 and "لا توجد أسئلة في المجموعة" in response.text
 
 
 def test_reviewers_read_reports_but_cannot_start_runs(client, assistant, app):
@@ -296,7 +296,7 @@ def test_admins_delete_a_dataset_with_its_runs_after_typing_its_name(client, ass
     wrong = client.post(
         f"/staff/datasets/{dataset_id}/delete", data={"csrf_token": token, "confirm_name": "غلط"}
     )
-    assert wrong.status_code == 422 and "Type the dataset" in wrong.text
+    assert wrong.status_code == 422 and "اكتب اسم المجموعة" in wrong.text
     assert client.get(f"/staff/datasets/{dataset_id}").status_code == 200  # nothing deleted
     with TestClient(app) as reviewer:
         reviewer_token = sign_in(reviewer, REVIEWER)

@@ -226,7 +226,7 @@ def test_promote_makes_a_dataset_row_from_the_review(client, assistant):
     no_review = client.post(
         f"/staff/review/{answer_id}/promote", data={"csrf_token": token, "dataset_id": dataset.id}
     )
-    assert no_review.status_code == 422 and "Save a review" in no_review.text
+    assert no_review.status_code == 422 and "احفظ مراجعة" in no_review.text
     with assistant.sessions() as session:
         record = session.get(AnswerRecord, answer_id)
     picked = [record.retrieved[0]["chunk_id"]]
@@ -259,6 +259,6 @@ def test_promote_makes_a_dataset_row_from_the_review(client, assistant):
     again = client.post(
         f"/staff/review/{answer_id}/promote", data={"csrf_token": token, "dataset_id": dataset.id}
     )
-    assert again.status_code == 422 and "already in the dataset" in again.text
+    assert again.status_code == 422 and "موجودة من قبل في المجموعة" in again.text
     with assistant.sessions() as session:
         assert session.query(EvalRowRecord).count() == 1

@@ -49,7 +49,7 @@ def test_old_conversations_go_and_recent_ones_stay(assistant):
 
     counts = purge_older_than(assistant.sessions, 30)
 
-    assert counts == {"conversations": 1, "answers": 1, "messages": 2, "feedback": 1}
+    assert counts == {"conversations": 1, "answers": 1, "messages": 2, "feedback": 1, "rewrites": 0}
     with assistant.sessions() as session:
         assert [c.id for c in session.scalars(select(Conversation))] == [new_id]
         assert session.scalars(select(FeedbackRecord)).all() == []
