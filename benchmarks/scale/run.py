@@ -300,7 +300,7 @@ def measure(data_dir: Path, qvec_path: Path, qs: list[str], rounds: int) -> dict
     logging.disable(logging.INFO)
     from assistant.chat.service import Assistant
     from assistant.config import Settings
-    from assistant.retrieval.lexical import LexicalIndex
+    from assistant.store.lexical_index import LexicalIndex
     from assistant.text.safety import clean_user_text
     from benchmarks.load.profile import StageTimer, instrument
 
