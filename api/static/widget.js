@@ -14,6 +14,13 @@
   const MAX_STORED = 60;
 
   // The page of a quote from a paged document (PDF, slides), shown next to its title: "ص 3" / "p. 3".
+  // A chip's pages: the distinct pages of its document's passages, "ص 3" or "ص 3، 5" ("p. 3, 5").
+  const chipPages = (cites, dir) => {
+    const pages = [...new Set(cites.map((c) => Number(c.page)).filter((p) => p > 0))];
+    if (!pages.length) return null;
+    const text = (dir === 'rtl' ? 'ص ' : 'p. ') + pages.join(dir === 'rtl' ? '، ' : ', ');
+    return h('span', { class: 'page', 'data-testid': 'citation-page', text });
+  };
   const pageLabel = (c, dir) => (Number(c.page) > 0
     ? h('span', { class: 'page', 'data-testid': 'citation-page', text: (dir === 'rtl' ? 'ص ' : 'p. ') + Number(c.page) })
     : null);
@@ -680,7 +687,8 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
         return h('li', {}, trigger(numbers[0], h('button', { type: 'button', class: 'chip', part: 'chip', 'data-testid': 'chip',
           'data-document-id': g.document_id || null, 'aria-label': label, 'aria-describedby': tipId },
           h('span', { class: 'nums', 'aria-hidden': 'true' }, numbers.map((n) => h('span', { class: 'num', text: String(n) }))),
-          h('bdi', { class: 'chip-title', 'data-testid': 'chip-title', lang: langOf(g.title), text: g.title }))),
+          h('bdi', { class: 'chip-title', 'data-testid': 'chip-title', lang: langOf(g.title), text: g.title }),
+          chipPages(g.cites, this.dir_))),
         h('span', { class: 'chip-tip', part: 'chip-tip', 'data-testid': 'chip-tip', id: tipId, role: 'tooltip', dir: 'auto', lang: langOf(g.title), text: g.title }));
       });
       el.append(h('div', { class: 'sources', part: 'sources', dir: this.dir_ },
