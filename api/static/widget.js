@@ -13,17 +13,12 @@
   const STORE_VERSION = 1;
   const MAX_STORED = 60;
 
-  // The page of a quote from a paged document (PDF, slides), shown next to its title: "ص 3" / "p. 3".
-  // A chip's pages: the distinct pages of its document's passages, "ص 3" or "ص 3، 5" ("p. 3, 5").
-  const chipPages = (cites, dir) => {
-    const pages = [...new Set(cites.map((c) => Number(c.page)).filter((p) => p > 0))];
-    if (!pages.length) return null;
-    const text = (dir === 'rtl' ? 'ص ' : 'p. ') + pages.join(dir === 'rtl' ? '، ' : ', ');
-    return h('span', { class: 'page', 'data-testid': 'citation-page', text });
+  // The pages of quotes from a paged document (PDF, slides), shown next to the title: "ص 3" / "p. 3, 5".
+  const pageLabel = (cites, dir) => {
+    const pages = [...new Set(cites.map((c) => Number(c.page)).filter((p) => p > 0))].sort((a, b) => a - b);
+    return pages.length ? h('span', { class: 'page', 'data-testid': 'citation-page',
+      text: (dir === 'rtl' ? 'ص ' : 'p. ') + pages.join(dir === 'rtl' ? '، ' : ', ') }) : null;
   };
-  const pageLabel = (c, dir) => (Number(c.page) > 0
-    ? h('span', { class: 'page', 'data-testid': 'citation-page', text: (dir === 'rtl' ? 'ص ' : 'p. ') + Number(c.page) })
-    : null);
 
   const STRINGS = {
     ar: {
@@ -688,7 +683,7 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
           'data-document-id': g.document_id || null, 'aria-label': label, 'aria-describedby': tipId },
           h('span', { class: 'nums', 'aria-hidden': 'true' }, numbers.map((n) => h('span', { class: 'num', text: String(n) }))),
           h('bdi', { class: 'chip-title', 'data-testid': 'chip-title', lang: langOf(g.title), text: g.title }),
-          chipPages(g.cites, this.dir_))),
+          pageLabel(g.cites, this.dir_))),
         h('span', { class: 'chip-tip', part: 'chip-tip', 'data-testid': 'chip-tip', id: tipId, role: 'tooltip', dir: 'auto', lang: langOf(g.title), text: g.title }));
       });
       el.append(h('div', { class: 'sources', part: 'sources', dir: this.dir_ },
@@ -715,7 +710,7 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
           const quote = h('blockquote', { class: 'quote', dir: 'auto', lang: langOf(c.quote), 'data-testid': 'citation-quote', 'aria-label': t.quote + ' ' + c.n });
           renderRich(quote, c.quote || '', null);
           return h('li', { class: 'passage', 'data-testid': 'citation-passage', 'data-n': String(c.n), 'aria-current': Number(c.n) === n ? 'true' : null },
-            h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), pageLabel(c, this.dir_), quote);
+            h('span', { class: 'num', 'aria-hidden': 'true', text: String(c.n) }), pageLabel([c], this.dir_), quote);
         }));
       const url = doc && safeUrl(doc.source_url);
       const link = url ? h('a', { class: 'source-link', part: 'citation-source', 'data-testid': 'citation-source', href: url, target: '_blank',

@@ -82,6 +82,15 @@ class SentenceRecord:
     text: str
 
 
+WRITE_BATCH = 4000  # Chroma refuses larger writes (embedded SQLite: 5461 records per call)
+
+
+def write_batches(n: int, size: int = WRITE_BATCH) -> list[tuple[int, int]]:
+    """[(start, end)] slices of at most ``size`` records covering ``n`` (none when n == 0): a long
+    document (a 200-page PDF has ~10,000 sentences) is written in several calls."""
+    return [(a, min(a + size, n)) for a in range(0, n, size)]
+
+
 def chunk_metadata(chunk: Chunk, title: str, sentences: int | None = None) -> dict[str, Any]:
     """``sentences`` (how many sentence records the chunk has, ids ``{chunk_id}:0…n-1``) lets the
     evidence step fetch them by id; title-only updates leave it out (Chroma merges metadata)."""
@@ -284,42 +293,43 @@ class ChromaStore:
         titles: dict[str, str],
         sentence_counts: dict[str, int] | None = None,
     ) -> None:
-        if not chunks:
-            return
         counts = sentence_counts or {}
-        self._call(
-            lambda: self.chunks.upsert(
-                ids=[c.id for c in chunks],
-                documents=[c.text for c in chunks],
-                embeddings=vectors,  # type: ignore[arg-type]
-                metadatas=[chunk_metadata(c, titles[c.document_id], counts.get(c.id)) for c in chunks],
+        for a, b in write_batches(len(chunks)):
+            part = chunks[a:b]
+            self._call(
+                lambda part=part, a=a, b=b: self.chunks.upsert(
+                    ids=[c.id for c in part],
+                    documents=[c.text for c in part],
+                    embeddings=vectors[a:b],  # type: ignore[arg-type]
+                    metadatas=[chunk_metadata(c, titles[c.document_id], counts.get(c.id)) for c in part],
+                )
             )
-        )
         self._sentence_counts.update(counts)
 
     def update_chunk_metadata(self, chunks: Sequence[Chunk], titles: dict[str, str]) -> None:
-        if chunks:
+        for a, b in write_batches(len(chunks)):
+            part = chunks[a:b]
             self._call(
-                lambda: self.chunks.update(
-                    ids=[c.id for c in chunks],
-                    metadatas=[chunk_metadata(c, titles[c.document_id]) for c in chunks],
+                lambda part=part: self.chunks.update(
+                    ids=[c.id for c in part],
+                    metadatas=[chunk_metadata(c, titles[c.document_id]) for c in part],
                 )
             )
 
     def add_sentences(self, records: Sequence[SentenceRecord], vectors: np.ndarray) -> None:
-        if not records:
-            return
-        self._call(
-            lambda: self.sentences.upsert(
-                ids=[r.id for r in records],
-                documents=[r.text for r in records],
-                embeddings=vectors,  # type: ignore[arg-type]
-                metadatas=[
-                    {"chunk_id": r.chunk_id, "document_id": r.document_id, "start": r.start, "end": r.end}
-                    for r in records
-                ],
+        for a, b in write_batches(len(records)):
+            part = records[a:b]
+            self._call(
+                lambda part=part, a=a, b=b: self.sentences.upsert(
+                    ids=[r.id for r in part],
+                    documents=[r.text for r in part],
+                    embeddings=vectors[a:b],  # type: ignore[arg-type]
+                    metadatas=[
+                        {"chunk_id": r.chunk_id, "document_id": r.document_id, "start": r.start, "end": r.end}
+                        for r in part
+                    ],
+                )
             )
-        )
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         if not chunk_ids:
@@ -327,8 +337,10 @@ class ChromaStore:
         ids = list(chunk_ids)
         for cid in ids:
             self._sentence_counts.pop(cid, None)
-        self._call(lambda: self.chunks.delete(ids=ids))
-        self._call(lambda: self.sentences.delete(where={"chunk_id": {"$in": ids}}))
+        for a, b in write_batches(len(ids)):
+            part = ids[a:b]
+            self._call(lambda part=part: self.chunks.delete(ids=part))
+            self._call(lambda part=part: self.sentences.delete(where={"chunk_id": {"$in": part}}))
 
     def delete_document(self, document_id: str) -> None:
         self._call(lambda: self.chunks.delete(where={"document_id": document_id}))

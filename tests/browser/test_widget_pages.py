@@ -1,5 +1,6 @@
-"""The widget shows the page of a citation from a PDF or a slide deck next to its title: «ص 3»
-in Arabic, "p. 3" in English, nothing for a document without pages. The chat answer is served
+"""The widget shows the page of a citation from a PDF or a slide deck: on the document's chip next
+to its title and on the quoted passage, «ص 3» in Arabic, "p. 3" in English, nothing for a document
+without pages. The chat answer is served
 by the test (the demo page's /v1/chat is routed), so the label is checked whatever the corpus."""
 
 from __future__ import annotations
@@ -50,4 +51,5 @@ def test_citation_chip_and_popover_show_the_page(page, api_url, lang: str, label
     chips.nth(0).click()
     popover = widget(page).locator('[data-testid="citation-popover"]').first
     popover.wait_for(state="visible")
-    assert popover.locator('[data-testid="citation-page"]').inner_text() == label
+    passage = popover.locator('[data-testid="citation-passage"]').first
+    assert passage.locator('[data-testid="citation-page"]').inner_text() == label
