@@ -81,14 +81,13 @@ def _decode_actual_text(data: bytes) -> str:
     high bytes are those of plausible BMP text; a short literal string ("(") is kept as is. A
     pdfium that returns real UTF-16 (units above 0xFF) is taken at its word.
     """
-    text = data.decode("utf-16-le", errors="ignore").rstrip("\x00")
-    if not text or any(ord(c) > 0xFF for c in text):
-        return text.lstrip("\ufeff")
-    raw_bytes = text.encode("latin-1")
+    if data[1::2].strip(b"\x00"):  # real UTF-16: some unit above 0xFF
+        return data.decode("utf-16-le", errors="ignore").rstrip("\x00").lstrip("\ufeff")
+    raw_bytes = data[0::2].rstrip(b"\x00")
     if raw_bytes[:2] == b"\xfe\xff":
         raw_bytes = raw_bytes[2:]
-    elif len(raw_bytes) % 2 or any(b not in _HIGH_BYTES for b in raw_bytes[0::2]):
-        return text
+    elif len(raw_bytes) % 2 or not _HIGH_BYTES.issuperset(raw_bytes[0::2]):
+        return raw_bytes.decode("latin-1")
     return raw_bytes.decode("utf-16-be", errors="ignore")
 
 
@@ -125,6 +124,7 @@ def read_page(page: Any) -> PageGlyphs:
         rect = raw.FS_RECTF()
         matrix = raw.FS_MATRIX()
         name = ctypes.create_string_buffer(128)
+        bold_fonts: dict[bytes, bool] = {}
         ox, oy = ctypes.c_double(), ctypes.c_double()
         previous: tuple[int, tuple[float, float]] | None = None  # index and origin of the last glyph
         for i, code in enumerate(codes):
@@ -156,7 +156,7 @@ def read_page(page: Any) -> PageGlyphs:
                 scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
                 font = (
                     raw.FPDFText_GetFontSize(textpage, i) * scale,
-                    _is_bold(raw, textpage, i, name),
+                    _is_bold(raw, textpage, i, name, bold_fonts),
                 )
                 if key is not None:
                     sizes[key] = font
@@ -191,15 +191,20 @@ _TATWEEL = "\u0640"
 _ALEFS = "\u0627\u0623\u0625\u0622"
 
 
-def _is_bold(raw: Any, textpage: Any, i: int, name: Any) -> bool:
+def _is_bold(raw: Any, textpage: Any, i: int, name: Any, known: dict[bytes, bool]) -> bool:
     """The character's font is bold: by weight, or by name («…-Bold», «…Black», «…Heavy»), as
-    subset fonts often carry no weight."""
-    if raw.FPDFText_GetFontWeight(textpage, i) >= 600:
-        return True
+    subset fonts often carry no weight. ``known`` caches the answer per font name."""
     flags = ctypes.c_int()
     raw.FPDFText_GetFontInfo(textpage, i, name, len(name), ctypes.byref(flags))
-    font = name.value.decode("latin-1", errors="ignore").lower()
-    return any(word in font for word in ("bold", "black", "heavy"))
+    font = name.value
+    bold = known.get(font)
+    if bold is None:
+        lower = font.lower()
+        bold = known[font] = (
+            any(word in lower for word in (b"bold", b"black", b"heavy"))
+            or raw.FPDFText_GetFontWeight(textpage, i) >= 600
+        )
+    return bold
 
 
 def _joined(text: str, char: str) -> str:
