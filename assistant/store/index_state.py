@@ -2,8 +2,9 @@
 
 Every ingest that changed the index writes a new random value under ``index_generation``; every
 worker (process or host) compares it with the value it loaded, at most once every
-``ASSISTANT_INDEX_CHECK_SECONDS``, and reloads its in-memory BM25 and chunk catalogue from Chroma
-when it differs. The database is the one place all workers can see (docs/deploy.md).
+``ASSISTANT_INDEX_CHECK_SECONDS``, and reloads its in-memory BM25 and chunk catalogue when it
+differs: from the snapshot persisted for that generation (store/lexical_snapshot.py), else from
+Chroma. The database is the one place all workers can see (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -26,9 +27,15 @@ def read_generation(sessions: sessionmaker) -> str:
     return value or ""
 
 
-def bump_generation(sessions: sessionmaker) -> str:
-    """Write a new generation and return it (an update of the row the migration created)."""
-    value = uuid.uuid4().hex
+def new_generation() -> str:
+    """A fresh generation value (also a safe folder name: store/lexical_snapshot.py)."""
+    return uuid.uuid4().hex
+
+
+def bump_generation(sessions: sessionmaker, value: str | None = None) -> str:
+    """Write a new generation (``value``, made in advance so that files tagged with it can be written
+    before it is published, or a fresh one) and return it (an update of the row the migration created)."""
+    value = value or new_generation()
     with sessions.begin() as session:
         changed = session.execute(
             update(IndexState)

@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, load_embedder
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.database import make_engine, make_sessionmaker, sqlite_url
+from assistant.store.lexical_snapshot import LexicalSnapshots
 from assistant.store.sentence_states import SentenceStateStore
 from embeddings.onnx_export import STATE_LAYER
 
@@ -36,6 +37,12 @@ class Stores:
     @property
     def data_dir(self) -> Path:
         return Path(self.settings.data_dir)
+
+    @property
+    def lexical(self) -> LexicalSnapshots:
+        """BM25 and the chunk catalogue persisted per index generation, under DATA_DIR/lexical
+        (store/lexical_snapshot.py): written by ingest, loaded by the retriever."""
+        return LexicalSnapshots(self.data_dir / "lexical")
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Stores:

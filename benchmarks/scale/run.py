@@ -20,11 +20,30 @@ corpora are *synthesised* from the real one, without running the encoder:
    N - 70 synthetic distractors.
 
 Each size is written through the project's ``ChromaStore.add_chunks`` / ``add_sentences`` into a
-fresh data dir (timed: "Chroma write"), in a child process. A *second* fresh process then opens
-it as the server would -- ``Assistant(settings)`` builds the ``HybridRetriever``, which reads
-every chunk from Chroma and rebuilds BM25 (timed: "start", with the BM25 build alone shown too)
--- and runs ``Assistant.answer`` (hybrid search + sentence evidence + extractive composer; no
-SQL write, no HTTP) on the questions of evalsets/questions.jsonl, ROUNDS times after a warm-up pass.
+fresh data dir (timed: "Chroma write"), in a child process, which then does what the end of an
+ingest does: BM25 and the chunk catalogue saved as the snapshot of a new index generation
+(``persist_lexical_index``, timed: "snapshot write"), and that generation published.
+
+Start-up, persisted snapshot against a rebuild from Chroma, side by side (each variant in turn,
+medians; the ratio is rebuild / snapshot), on the real corpus and on each size:
+
+* "load": ``HybridRetriever.reload`` in one process, from the snapshot or rebuilt (every chunk read
+  from Chroma, BM25 built; nothing written), ``--reload-reps`` times each;
+* "Assistant()": a cold ``Assistant(settings)`` in a fresh process (no model: the query encoder is
+  looked up), ``--starts`` times each; the rebuild variant is the start as it was before the
+  snapshot (nothing read or written);
+* "serve->/healthz": the real ``assistant serve`` (real model) from process start to the first
+  ``/healthz`` 200, then the first ``/v1/search``, ``--serve-starts`` times each; the rebuild
+  variant has its snapshots moved away, so it rebuilds and writes them again, as a worker that
+  finds none does.
+
+A *further* fresh process then opens the data dir as the server would -- ``Assistant(settings)``
+loads the snapshot (timed: "start"; a rebuild's two parts, reading every chunk from Chroma and
+building BM25, are timed apart) -- and runs ``Assistant.answer`` (hybrid search + sentence
+evidence + extractive composer; no SQL write, no HTTP) on the questions of
+evalsets/questions.jsonl, ROUNDS times after a warm-up pass. ``--startup-only`` skips that step and
+writes the chunks without their sentence records (start-up never reads them), which makes 100k
+chunks affordable on a busy machine.
 
 Query vectors are precomputed once by the real encoder (torch, in a separate process) and looked
 up by text, so the figures are the corpus-dependent part of a request: the encoder costs the same
@@ -36,7 +55,8 @@ vocabulary stays at the real corpus's size while postings grow with N, and the c
 cluster more tightly than real ones would.
 
     .venv/bin/python benchmarks/scale/run.py [--sizes 1000,10000,100000] [--rounds 2]
-        [--svg docs/img/scaling.svg] [--json FILE]       # ~11 min on 2 cores, most of it writing 100k
+        [--starts 3] [--serve-starts 2] [--reload-reps 3] [--startup-only]
+        [--svg docs/img/scaling.svg] [--json FILE]       # ~15 min on 2 idle cores, most of it writing 100k
     .venv/bin/python benchmarks/scale/run.py --chart-from FILE.json   # redraw the chart only
 """
 
@@ -260,7 +280,7 @@ class LookupEmbedder:
         self.embedder = _E()
 
 
-def build_corpus(real_path: Path, data_dir: Path, n_chunks: int) -> dict:
+def build_corpus(real_path: Path, data_dir: Path, n_chunks: int, sentences: bool = True) -> dict:
     import pickle
 
     from assistant.store.chroma_store import ChromaStore
@@ -280,27 +300,197 @@ def build_corpus(real_path: Path, data_dir: Path, n_chunks: int) -> dict:
         counts = {c.id: len(by_chunk.get(c.id, [])) for c in batch}  # as the indexer stores them
         store.add_chunks(batch, chunk_vecs[lo : lo + WRITE_BATCH], titles, sentence_counts=counts)
         idx = [i for c in batch for i in by_chunk.get(c.id, [])]
-        store.add_sentences([records[i] for i in idx], record_vecs[idx])
+        if sentences:  # --startup-only leaves them out: start-up never reads them
+            store.add_sentences([records[i] for i in idx], record_vecs[idx])
     write_s = time.perf_counter() - started
-    (data_dir / "index-generation").write_text("scale-benchmark")
-    size_mb = sum(p.stat().st_size for p in (data_dir / "chroma").rglob("*") if p.is_file()) / 2**20
+    # what the end of an ingest does: BM25 + catalogue saved for a new generation, then published
+    from assistant.config import Settings
+    from assistant.ingest.run import persist_lexical_index
+    from assistant.store.index_state import bump_generation, new_generation
+    from assistant.store.stores import Stores
+
+    stores = Stores.open(Settings(data_dir=data_dir, cache_dir=CACHE), LookupEmbedder().embedder)
+    generation = new_generation()
+    started = time.perf_counter()
+    assert persist_lexical_index(stores, generation)
+    snapshot_s = time.perf_counter() - started
+    bump_generation(stores.sessions, generation)
     return {
         "chunks": store.count(),
         "sentences": store.sentences.count(),
         "synthesise_s": synth_s,
         "chroma_write_s": write_s,
-        "chroma_disk_mb": size_mb,
+        "chroma_disk_mb": disk_mb(data_dir / "chroma"),
+        "snapshot_write_s": snapshot_s,
+        "snapshot_disk_mb": disk_mb(data_dir / "lexical"),
     }
 
 
-# --- step 2: open as the server would, and query ---------------------------------------------
+def disk_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+# --- step 2: start-up, persisted snapshot against a rebuild from Chroma -------------------------
+def start_once(data_dir: Path, persisted: bool) -> dict:
+    """One cold ``Assistant(settings)`` (the API's lifespan, without the model: no encoder is
+    loaded here) in a fresh process. ``persisted=False`` is the start as it was before the snapshot:
+    every chunk read from Chroma and BM25 rebuilt, nothing written."""
+    import logging
+
+    logging.disable(logging.WARNING)
+    from assistant.chat.service import Assistant
+    from assistant.config import Settings
+    from assistant.store.lexical_snapshot import LexicalSnapshots
+
+    if not persisted:
+        LexicalSnapshots.load = lambda self, generation, chunks: None  # type: ignore[method-assign]
+        LexicalSnapshots.save = lambda self, snapshot: None  # type: ignore[method-assign]
+    settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive")
+    started = time.perf_counter()
+    assistant = Assistant(settings, embedder=LookupEmbedder().embedder)
+    took = time.perf_counter() - started
+    assert assistant.retriever.loaded_from == ("snapshot" if persisted else "chroma")
+    return {"start_s": took, "rss_mb": rss_mb(), "chunks": len(assistant.retriever)}
+
+
+def reload_side_by_side(data_dir: Path, reps: int) -> dict:
+    """``HybridRetriever.reload`` in one process, alternately from the persisted snapshot and
+    rebuilt from Chroma (read + BM25 build, nothing written); medians of ``reps`` each."""
+    import logging
+
+    logging.disable(logging.WARNING)
+    from assistant.chat.service import Assistant
+    from assistant.config import Settings
+    from assistant.store.index_state import read_generation
+
+    settings = Settings(data_dir=data_dir, cache_dir=CACHE, generator="extractive")
+    assistant = Assistant(settings, embedder=LookupEmbedder().embedder)
+    retriever, generation = assistant.retriever, read_generation(assistant.sessions)
+    times: dict[str, list[float]] = {"snapshot": [], "chroma": []}
+    for _ in range(reps):
+        for source, value in (("snapshot", generation), ("chroma", None)):
+            started = time.perf_counter()
+            retriever.reload(value)
+            times[source].append(time.perf_counter() - started)
+            assert retriever.loaded_from == source
+    return {"load_" + k: statistics.median(v) for k, v in times.items()}
+
+
+def serve_once(data_dir: Path, persisted: bool) -> dict:
+    """The real server (``assistant serve``, real model) from process start to the first
+    ``/healthz`` 200, then the first /v1/search. ``persisted=False`` moves the snapshots away first,
+    so the server rebuilds BM25 from Chroma and writes the snapshot again, as a worker that finds
+    none does; the original snapshots are put back afterwards."""
+    import subprocess
+
+    import httpx
+
+    from benchmarks.load.common import ASSISTANT, OtherLoad, base_env
+    from benchmarks.load.run import free_port
+
+    lexical, aside = data_dir / "lexical", data_dir / "lexical.aside"
+    if not persisted:
+        lexical.rename(aside)
+    port = free_port()
+    log = open(data_dir.parent / "serve.log", "w")  # noqa: SIM115 - closed below
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [ASSISTANT, "serve", "--port", str(port)],
+        env=base_env(data_dir),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    other = OtherLoad([server.pid, os.getpid()])
+    other.start()
+    healthy_s = first_search_s = float("nan")
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            while time.perf_counter() - started < 300:
+                if server.poll() is not None:
+                    raise SystemExit(f"server exited with code {server.returncode}; see {log.name}")
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        healthy_s = time.perf_counter() - started
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
+            t0 = time.perf_counter()
+            client.post(
+                "/v1/search", json={"query": "متى أطلقت شبكة المدن القوية؟", "k": 5}
+            ).raise_for_status()
+            first_search_s = time.perf_counter() - t0
+    finally:
+        other_cpu = other.stop()
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+        if not persisted:
+            shutil.rmtree(lexical, ignore_errors=True)
+            aside.rename(lexical)
+    return {"healthy_s": healthy_s, "first_search_s": first_search_s, "other_cpu": other_cpu}
+
+
+def startup_side_by_side(data_dir: Path, starts: int, serve_starts: int) -> dict:
+    """Each start in a fresh process, persisted and rebuilt taken in turn (so a neighbour's load on
+    the shared cores hits both alike); medians."""
+    out: dict[str, list[float]] = {}
+    for _ in range(starts):
+        for persisted in (True, False):
+            key = "persisted" if persisted else "rebuilt"
+            out.setdefault(f"start_{key}_s", []).append(in_child(start_once, data_dir, persisted)["start_s"])
+    for _ in range(serve_starts):
+        for persisted in (True, False):
+            key = "persisted" if persisted else "rebuilt"
+            served = serve_once(data_dir, persisted)
+            out.setdefault(f"healthy_{key}_s", []).append(served["healthy_s"])
+            out.setdefault(f"first_search_{key}_s", []).append(served["first_search_s"])
+            out.setdefault("serve_other_cpu", []).append(served["other_cpu"])
+    result = {k: statistics.median(v) for k, v in out.items()}
+    result["serve_other_cpu"] = max(out.get("serve_other_cpu", [0.0]))
+    return result
+
+
+def print_startup(label: str, r: dict) -> None:
+    nan = float("nan")
+
+    def pair(key: str) -> str:
+        a, b = r.get(f"{key}_persisted_s"), r.get(f"{key}_rebuilt_s")
+        if a is None or b is None:
+            return f"{'-':>23}"
+        return f"{a:>6.2f} {b:>7.2f}  x{b / a:>6.1f}"
+
+    load = (
+        f"{r['load_snapshot']:>6.2f} {r['load_chroma']:>7.2f}  x{r['load_chroma'] / r['load_snapshot']:>6.1f}"
+        if "load_snapshot" in r
+        else f"{'-':>23}"
+    )
+    print(
+        f"{label:>8} {r.get('snapshot_disk_mb', nan):>8.1f} {r.get('snapshot_write_s', nan):>8.2f}  {load}  "
+        f"{pair('start')}  {pair('healthy')}  {pair('first_search')}  {r.get('serve_other_cpu', 0):>5.2f}",
+        flush=True,
+    )
+
+
+STARTUP_HEADER = (
+    f"{'chunks':>8} {'snap MB':>8} {'write s':>8}  {'load: snap / rebuild':>23}  "
+    f"{'Assistant(): snap / rebuild':>23}  {'serve->/healthz: snap / rebuild':>23}  "
+    f"{'first /v1/search':>23}  {'other':>5}"
+)
+
+
+# --- step 3: open as the server would, and query ---------------------------------------------
 def measure(data_dir: Path, qvec_path: Path, qs: list[str], rounds: int) -> dict:
     import logging
 
     logging.disable(logging.INFO)
     from assistant.chat.service import Assistant
     from assistant.config import Settings
-    from assistant.retrieval.lexical import LexicalIndex
+    from assistant.store.lexical_index import LexicalIndex
     from assistant.text.safety import clean_user_text
     from benchmarks.load.profile import StageTimer, instrument
 
@@ -313,13 +503,14 @@ def measure(data_dir: Path, qvec_path: Path, qs: list[str], rounds: int) -> dict
     started = time.perf_counter()
     assistant = Assistant(settings, embedder=embedder)
     start_s = time.perf_counter() - started
+    assert assistant.retriever.loaded_from == "snapshot"  # as served: BM25 mapped from the snapshot
     rss_ready = rss_mb()
-    # the two parts of the retriever's (re)load, timed apart
+    # the two parts of a rebuild from Chroma (what every start did before the snapshot), timed apart
     started = time.perf_counter()
-    items = list(assistant.store.iter_chunks())
+    items = list(assistant.store.iter_records())
     read_s = time.perf_counter() - started
     started = time.perf_counter()
-    LexicalIndex([c.id for c, _ in items], [c.text for c, _ in items])
+    LexicalIndex([cid for cid, _, _ in items], [text for _, text, _ in items])
     bm25_s = time.perf_counter() - started
     del items
 
@@ -406,7 +597,8 @@ def svg_chart(rows: list[dict], path: Path, note: str) -> None:
         (
             "Start-up and load (s)",
             [
-                ("start: open + BM25 rebuild", "start_s", "#9467bd"),
+                ("start: persisted snapshot", "start_persisted_s", "#9467bd"),
+                ("start: rebuild from Chroma", "start_rebuilt_s", "#17becf"),
                 ("Chroma write (ingest, no encoder)", "chroma_write_s", "#ff7f0e"),
             ],
         ),
@@ -500,6 +692,16 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--rounds", type=int, default=2, help="timed passes over the questions")
+    parser.add_argument("--starts", type=int, default=3, help="fresh Assistant() starts per variant")
+    parser.add_argument(
+        "--serve-starts", type=int, default=2, help="real `assistant serve` starts per variant"
+    )
+    parser.add_argument("--reload-reps", type=int, default=3, help="in-process reloads per variant")
+    parser.add_argument(
+        "--startup-only",
+        action="store_true",
+        help="only the start-up figures: chunks written without their sentences, no query rounds, no chart",
+    )
     parser.add_argument("--svg", type=Path, default=REPO / "docs" / "img" / "scaling.svg")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--data-dir", type=Path, help="reuse this ingested real data dir")
@@ -530,6 +732,21 @@ def main() -> None:
         print(
             f"query vectors precomputed by the real encoder ({encoder_ms:.1f} ms/query, not in the figures)"
         )
+        startups = []
+        if args.starts or args.serve_starts:
+            print(
+                "\nstart-up, persisted snapshot (snap) against a rebuild from Chroma (rebuild), seconds; "
+                f"medians of {args.starts} fresh Assistant() and {args.serve_starts} `assistant serve` "
+                "starts each, taken in turn; x = rebuild / snap; other = most CPU (cores) used by other "
+                "processes during a serve start",
+                flush=True,
+            )
+            real_startup = startup_side_by_side(real_dir, args.starts, args.serve_starts)
+            real_startup.update(in_child(reload_side_by_side, real_dir, args.reload_reps))
+            real_startup["snapshot_disk_mb"] = disk_mb(real_dir / "lexical")
+            print(STARTUP_HEADER)
+            print_startup(f"{info['chunks']} real", real_startup)
+            startups.append({"chunks": info["chunks"], "real": True, **real_startup})
         print(
             f"\n{'chunks':>8} {'sentences':>9} {'write s':>8} {'disk MB':>8} {'start s':>8} {'read s':>7} "
             f"{'BM25 s':>7} {'RSS MB':>7} {'peak MB':>8} {'p50 ms':>7} {'p95 ms':>7} "
@@ -539,9 +756,17 @@ def main() -> None:
         rows = []
         for n in sizes:
             data_dir = tmp / f"data-{n}"
-            built = in_child(build_corpus, tmp / "real.pkl", data_dir, n)
+            built = in_child(build_corpus, tmp / "real.pkl", data_dir, n, not args.startup_only)
+            startup = startup_side_by_side(data_dir, args.starts, args.serve_starts)
+            startup.update(in_child(reload_side_by_side, data_dir, args.reload_reps))
+            if args.startup_only:
+                rows.append({"chunks": built["chunks"], **built, **startup})
+                print(STARTUP_HEADER)
+                print_startup(f"{built['chunks']:,}", rows[-1])
+                shutil.rmtree(data_dir, ignore_errors=True)
+                continue
             result = in_child(measure, data_dir, tmp / "queries.npy", qs, args.rounds)
-            row = {"chunks": built["chunks"], **built, **result}
+            row = {"chunks": built["chunks"], **built, **result, **startup}
             rows.append(row)
             st, cc = result["stages"], result["chroma_calls"]
             print(
@@ -555,6 +780,17 @@ def main() -> None:
                 flush=True,
             )
             shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"\n{STARTUP_HEADER}")
+    for r in startups:
+        print_startup(f"{r['chunks']} real", r)
+    for r in rows:
+        print_startup(f"{r['chunks']:,}", r)
+    if args.startup_only:
+        print(f"machine after: {machine()}")
+        if args.json:
+            saved = {"machine": machine(), "startups": startups, "rows": rows}
+            args.json.write_text(json.dumps(saved, indent=1))
+        return
     print(
         "\nper-stage means (ms): "
         + "; ".join(
@@ -574,7 +810,9 @@ def main() -> None:
     svg_chart(rows, args.svg, chart_note())
     print(f"chart: {args.svg}")
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "real": info, "rows": rows}, indent=1))
+        args.json.write_text(
+            json.dumps({"machine": machine(), "real": info, "startups": startups, "rows": rows}, indent=1)
+        )
 
 
 def chart_note() -> str:

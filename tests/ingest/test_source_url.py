@@ -10,6 +10,7 @@ from api.main import create_app
 from assistant.chat.service import Assistant
 from assistant.errors import DocumentLoadError
 from assistant.ingest.corpus import load_document
+from assistant.store.documents import DocumentStore
 from tests.conftest import ingest_into
 
 
@@ -39,7 +40,7 @@ def test_a_changed_source_url_is_picked_up_by_an_incremental_ingest(settings, fa
     )
     report = ingest_into(assistant, corpus_copy, progress=False)
     assert report.updated == ["about-scn"]
-    assert {d["id"]: d["source_url"] for d in assistant.documents()}[
+    assert {d["id"]: d["source_url"] for d in DocumentStore(assistant.sessions).list()}[
         "about-scn"
     ] == "https://example.org/about"
 

@@ -1,4 +1,4 @@
-from assistant.retrieval.lexical import LexicalIndex
+from assistant.store.lexical_index import LexicalIndex
 
 
 def test_normalised_query_finds_diacritised_text():
