@@ -55,7 +55,5 @@ def test_one_training_step_on_a_tiny_slice_writes_a_loadable_artefact(tmp_path):
     assert "train reader" in result.stderr  # the progress bar
     model, _ = load_module(out)
     assert len(model.layers) == manifest.layers
-    # a second run resumes from the checkpoint: nothing left to train, same steps
-    log = tmp_path / "work" / "run-l9-s13" / "train-log.jsonl"
+    # the checkpoint a rerun resumes from is written at the last step
     assert (tmp_path / "work" / "run-l9-s13" / "checkpoint.pt").exists()
-    assert not log.exists() or log.read_text() == ""  # fewer than 50 steps log nothing
