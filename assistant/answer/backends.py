@@ -38,7 +38,9 @@ def build_generator(
     extractive: Generator
     if answer_first:  # the reader ordered the evidence: lead with its answer (answer/answer_first.py)
         extractive = AnswerFirstComposer(
-            max_sentences=settings.answer_max_sentences, span_margin=settings.reader_span_margin
+            max_sentences=settings.answer_max_sentences,
+            span_margin=settings.reader_span_margin,
+            confident=settings.reader_confident or 0.0,
         )
     else:
         extractive = ExtractiveComposer(

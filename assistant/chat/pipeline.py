@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
-from assistant.answer.rerank import read_evidence, rerank_hits
+from assistant.answer.rerank import read_evidence, read_features, rerank_hits
 from assistant.chat.followups import QuestionRewriter, Turn
 from assistant.config import Settings
 from assistant.retrieval.hybrid import HybridRetriever
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from assistant.safety import Verdict
 
 log = logging.getLogger(__name__)
+
+READER_DEFAULTS = {"answerability": 0.5, "support_floor": 0.70}  # a reader without shipped thresholds
 
 History = Sequence[tuple[str, str, str]]  # (question, standalone question, answer) per earlier turn
 
@@ -69,12 +71,14 @@ class AnswerPipeline:
         reader's order of the evidence and chunks and its answerability; ``decline`` says why the
         evidence cannot answer (or None)."""
         q_states = None
-        if self.reader is not None:
+        neural = self.reader is not None and getattr(self.reader, "kind", "") != "features"
+        if neural:
             vector, q_states = self.reader.question_states(question)
         else:
             vector = self.retriever.embed_query(question)
         hits = self.retriever.search(question, k or self.settings.retrieval_k, query_vector=vector)
-        weights = self.retriever.lexical.query_weights(question)
+        lexical = self.retriever.lexical
+        weights = lexical.query_weights(question)
         evidence = score_evidence(
             vector,
             hits,
@@ -85,22 +89,41 @@ class AnswerPipeline:
         )
         best = support(
             evidence,
-            unknown_term_share(weights, self.retriever.lexical.contains),
+            unknown_term_share(weights, lexical.contains),
             self.settings.unknown_term_penalty,
         )
-        if q_states is None:
+        if self.reader is None:
             decline = "weak_evidence" if best < self.settings.refusal_threshold else None
             return Retrieval(hits, evidence, best, decline)
-        evidence = read_evidence(self.reader, q_states, evidence, self.settings.reader_candidates)
+        if neural:
+            evidence = read_evidence(self.reader, q_states, evidence, self.settings.reader_candidates)
+            top = evidence[0].reading.answerability if evidence and evidence[0].reading else 0.0
+        else:
+            evidence, top = read_features(
+                self.reader, question, evidence, hits, lexical.idf, lexical.contains, self.settings.reader_candidates
+            )
         hits = rerank_hits(hits, evidence)
-        top = evidence[0].reading.answerability if evidence and evidence[0].reading else 0.0
-        if best < self.settings.reader_support_floor:
+        if best < self.reader_threshold("support_floor"):
             decline = "weak_evidence"
-        elif top < self.settings.reader_answerability_threshold:
+        elif top < self.reader_threshold("answerability"):
             decline = "not_answered"
         else:
             decline = None
         return Retrieval(hits, evidence, best, decline, top)
+
+    def reader_threshold(self, name: str) -> float:
+        """A setting when set; else the feature reader keeps the composer's support threshold as its
+        floor and takes its answerability threshold from its manifest (chosen on data), and a reader
+        without shipped thresholds gets READER_DEFAULTS."""
+        explicit = (
+            self.settings.reader_answerability_threshold if name == "answerability" else self.settings.reader_support_floor
+        )
+        if explicit is not None:
+            return explicit
+        if name == "support_floor" and getattr(self.reader, "kind", "") == "features":
+            return self.settings.refusal_threshold
+        shipped = getattr(self.reader, "thresholds", {}) or {}
+        return float(shipped.get(name, READER_DEFAULTS[name]))
 
     def declined(self, question: str) -> Answer | None:
         """The calm decline for a request for harm or an attempt to override the instructions."""

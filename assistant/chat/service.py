@@ -63,8 +63,12 @@ class Assistant:
         if generator is None:
             from assistant.answer.backends import build_generator
 
+            generator_settings = settings
+            if reader is not None and settings.reader_confident is None:
+                shipped = (getattr(reader, "thresholds", {}) or {}).get("confident", 0.0)
+                generator_settings = settings.model_copy(update={"reader_confident": float(shipped)})
             generator = build_generator(
-                settings,
+                generator_settings,
                 store=self.store,
                 embedder=self.embedder,
                 title_of=lambda doc_id: self.retriever.titles.get(doc_id, ""),
