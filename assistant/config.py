@@ -84,7 +84,10 @@ class Settings(BaseSettings):
     )
     reader_int8: bool = Field(True, description="Run the neural reader's int8 ONNX graph (False: float32).")
     reader_candidates: int = Field(
-        60, ge=1, le=200, description="Evidence sentences (best by cosine + lexical) the reader reads per question."
+        60,
+        ge=1,
+        le=200,
+        description="Evidence sentences (best by cosine + lexical) the reader reads per question.",
     )
     reader_answerability_threshold: float | None = Field(
         None,
@@ -98,7 +101,8 @@ class Settings(BaseSettings):
     reader_confident: float | None = Field(
         None,
         description="Reader probability under which a reply also quotes the reader's next choices; unset: "
-        "the level chosen on evalsets/calibration.jsonl and shipped in the reader's manifest (docs/reader.md).",
+        "the level chosen on evalsets/calibration.jsonl and shipped in the reader's manifest "
+        "(docs/reader.md).",
     )
     reader_span_margin: float = Field(
         2.0, description="Lead a reply with the short span when its margin over 'no answer' is at least this."

@@ -140,7 +140,9 @@ def main() -> None:
                     continue
                 reply = composer.generate(row.question, f.hits, f.evidence)
                 facts.append(key_fact_share(reply.text, row.key_facts) > 0)
-                precision.append(np.mean([key_fact_share(c_.quote, row.key_facts) > 0 for c_ in reply.citations]))
+                precision.append(
+                    np.mean([key_fact_share(c_.quote, row.key_facts) > 0 for c_ in reply.citations])
+                )
             fk, fp = float(np.mean(facts)), float(np.mean(precision))
             print(f"  confident {c:4.2f}: key facts {fk:.3f} citation precision {fp:.3f}")
             if best_c is None or (fk + fp, c) > best_c[:2]:

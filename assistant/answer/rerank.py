@@ -52,7 +52,7 @@ def read_features(
     """The feature reader's order of the first ``limit`` evidence sentences (by the probability
     that each holds the answer) and the question's answerability; unread sentences follow."""
     from assistant.reader.features import Candidate
-    from assistant.reader.runtime import Reading
+    from assistant.reader.readings import Reading
 
     head, tail = evidence[:limit], evidence[limit:]
     if not head:

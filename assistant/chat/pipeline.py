@@ -100,7 +100,13 @@ class AnswerPipeline:
             top = evidence[0].reading.answerability if evidence and evidence[0].reading else 0.0
         else:
             evidence, top = read_features(
-                self.reader, question, evidence, hits, lexical.idf, lexical.contains, self.settings.reader_candidates
+                self.reader,
+                question,
+                evidence,
+                hits,
+                lexical.idf,
+                lexical.contains,
+                self.settings.reader_candidates,
             )
         hits = rerank_hits(hits, evidence)
         if best < self.reader_threshold("support_floor"):
@@ -116,7 +122,9 @@ class AnswerPipeline:
         floor and takes its answerability threshold from its manifest (chosen on data), and a reader
         without shipped thresholds gets READER_DEFAULTS."""
         explicit = (
-            self.settings.reader_answerability_threshold if name == "answerability" else self.settings.reader_support_floor
+            self.settings.reader_answerability_threshold
+            if name == "answerability"
+            else self.settings.reader_support_floor
         )
         if explicit is not None:
             return explicit
@@ -139,8 +147,11 @@ class AnswerPipeline:
         started = time.perf_counter()
         declined = self.declined(question)
         if declined is not None:
-            log.info("answered: declined (%s) in %.0f ms", declined.refusal_reason,
-                     (time.perf_counter() - started) * 1000)
+            log.info(
+                "answered: declined (%s) in %.0f ms",
+                declined.refusal_reason,
+                (time.perf_counter() - started) * 1000,
+            )
             return declined, [], question
         standalone = self.standalone(question, history)
         found = self.retrieve_evidence(standalone)

@@ -15,7 +15,8 @@ from assistant.errors import InvalidRequest
 
 def train_reader(
     kind: Annotated[
-        str, typer.Option("--kind", help="features (the shipped reader) or neural (the decomposed e5 reader).")
+        str,
+        typer.Option("--kind", help="features (the shipped reader) or neural (the decomposed e5 reader)."),
     ] = "features",
     datasets: Annotated[
         Path, typer.Option("--datasets", help="Folder with qa/ and arcd-train.json (../shared/datasets).")
@@ -62,14 +63,18 @@ def train_reader(
         settings = common.settings()
         manifest = train_feature_reader(
             datasets,
-            load_embedder(settings.model_copy(update={"encoder_threads": settings.encoder_threads or os.cpu_count()})),
+            load_embedder(
+                settings.model_copy(update={"encoder_threads": settings.encoder_threads or os.cpu_count()})
+            ),
             work_dir,
             seed=seed,
             limit_questions=limit_questions,
             output_dir=output or FEATURE_DIR,
             max_iter=max_steps or 60,
         )
-        typer.echo(json.dumps({"sha256": manifest["sha256"], "dev_figures": manifest["dev_figures"]}, indent=2))
+        typer.echo(
+            json.dumps({"sha256": manifest["sha256"], "dev_figures": manifest["dev_figures"]}, indent=2)
+        )
         return
     folder = ensure_model(common.settings().cache_dir)
     config = TrainConfig(epochs=epochs, seed=seed, max_steps=max_steps, limit_questions=limit_questions)

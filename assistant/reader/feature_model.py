@@ -27,7 +27,6 @@ MANIFEST_FILE = "feature_reader.manifest.json"
 FORMAT = 1
 
 
-
 @dataclass
 class Mlp:
     """Standardise, then dense layers with ReLU between them and a logistic output."""
@@ -95,7 +94,9 @@ def save(models: FeatureModels, folder: Path = WEIGHTS_DIR) -> None:
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     (folder / WEIGHTS_FILE).write_bytes(data)
     manifest = {**models.manifest, "format": FORMAT, "sha256": sha256_bytes(data)}
-    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (folder / MANIFEST_FILE).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def load(folder: Path = WEIGHTS_DIR) -> FeatureModels:
@@ -113,7 +114,9 @@ def load(folder: Path = WEIGHTS_DIR) -> FeatureModels:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReaderArtefactError(f"The reader manifest {manifest_path} is not valid JSON ({exc}). {restore}") from exc
+        raise ReaderArtefactError(
+            f"The reader manifest {manifest_path} is not valid JSON ({exc}). {restore}"
+        ) from exc
     data = weights.read_bytes()
     actual = sha256_bytes(data)
     if actual != manifest.get("sha256"):
@@ -122,8 +125,10 @@ def load(folder: Path = WEIGHTS_DIR) -> FeatureModels:
             f"{str(manifest.get('sha256'))[:12]}…): the file is damaged or was replaced. {restore}"
         )
     raw = json.loads(data.decode("utf-8"))
-    if raw.get("format") != FORMAT or raw.get("features") != FEATURE_NAMES or (
-        raw.get("answerability_features") != ANSWERABILITY_NAMES
+    if (
+        raw.get("format") != FORMAT
+        or raw.get("features") != FEATURE_NAMES
+        or (raw.get("answerability_features") != ANSWERABILITY_NAMES)
     ):
         raise ReaderArtefactError(
             f"The reader weights {weights} were trained for other features (format {raw.get('format')}); "

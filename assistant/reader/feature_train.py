@@ -49,10 +49,12 @@ from assistant.text.arabic import bm25_tokens
 RETRIEVED_PARAGRAPHS = 5
 OFF_TOPIC_SHARE = 0.08
 BLIND_SHARE = 0.12
+DROPPED_SHARE = 0.25  # answerable questions also read without their answer sentence: near-topic evidence
 SOURCES = {
     "aaqad": "AAQAD (EmanElrefai/AAQAD): no licence file; built from SQuAD 2.0 (CC BY-SA 4.0) and Arabic "
     "Wikipedia (CC BY-SA)",
-    "arabic_squad": "Arabic-SQuAD slice (zergawi/Extractive-Ai, MIT; Mozannar et al. 2019, MIT; from SQuAD v1.1, "
+    "arabic_squad": "Arabic-SQuAD slice (zergawi/Extractive-Ai, MIT; Mozannar et al. 2019, MIT; "
+    "from SQuAD v1.1, "
     "CC BY-SA 4.0)",
     "arcd": "ARCD train (Mozannar et al. 2019, MIT)",
 }
@@ -131,18 +133,23 @@ def build_examples(corpus, forms, sentence_vecs, paragraph_vecs, question_vecs, 
     rng = random.Random(seed + 1)
     xs, ys, records = [], [], []
     offset = 0
-    for fi, (split, qi, kind, text) in enumerate(tqdm(forms, desc="features", unit="q", disable=not progress)):
+    for fi, (split, qi, kind, text) in enumerate(
+        tqdm(forms, desc="features", unit="q", disable=not progress)
+    ):
         q = (corpus.train if split == "train" else corpus.held_out)[qi]
         sims = paragraph_vecs @ question_vecs[fi]
         view = QuestionView.of(text, idf)
         if split == "train" and rng.random() < BLIND_SHARE:
             view.blind = True
-        settings = [False]
+        modes = ["own"]
         if (split == "train" and rng.random() < OFF_TOPIC_SHARE) or (
             split == "held" and kind == "msa" and rng.random() < 2 * OFF_TOPIC_SHARE
         ):
-            settings.append(True)
-        for off in settings:
+            modes.append("off")
+        if q.answer_sentence is not None and (split == "train" or kind == "msa") and rng.random() < DROPPED_SHARE:
+            modes.append("dropped")
+        for mode in modes:
+            off = mode == "off"
             scores = np.where(titles == q.title, -9.0, sims) if off else sims
             top = np.argsort(-scores)[:RETRIEVED_PARAGRAPHS]
             candidates, gold = [], None
@@ -150,8 +157,14 @@ def build_examples(corpus, forms, sentence_vecs, paragraph_vecs, question_vecs, 
                 for r in rows_of[int(pi)]:
                     _, si, stext = sentences[r]
                     if not off and pi == q.paragraph and si == q.answer_sentence:
+                        if mode == "dropped":
+                            continue
                         gold = len(candidates)
-                    candidates.append(Candidate(stext, float(sentence_vecs[r] @ question_vecs[fi]), float(sims[pi]), rank, si))
+                    candidates.append(
+                        Candidate(
+                            stext, float(sentence_vecs[r] @ question_vecs[fi]), float(sims[pi]), rank, si
+                        )
+                    )
             if not candidates:
                 continue
             x = pair_features(view, candidates)
@@ -163,8 +176,16 @@ def build_examples(corpus, forms, sentence_vecs, paragraph_vecs, question_vecs, 
             unknown = sum(w for t, w in view.weights.items() if t not in known) / total
             near = not off and q.answer_sentence is None
             records.append(
-                {"split": split, "form": kind, "kind": view.kind, "start": offset, "end": offset + len(candidates),
-                 "gold": gold, "unknown": unknown, "tag": "off" if off else ("near" if near else "answerable")}
+                {
+                    "split": split,
+                    "form": kind,
+                    "kind": view.kind,
+                    "start": offset,
+                    "end": offset + len(candidates),
+                    "gold": gold,
+                    "unknown": unknown,
+                    "tag": mode if mode != "own" else ("near" if near else "answerable"),
+                }
             )
             offset += len(candidates)
             xs.append(x)
@@ -184,7 +205,10 @@ def _mlp(x: np.ndarray, y: np.ndarray, hidden: int, seed: int, max_iter: int):
     return Mlp(
         scaler.mean_.astype(np.float32),
         scale.astype(np.float32),
-        [(w.astype(np.float32), b.astype(np.float32)) for w, b in zip(model.coefs_, model.intercepts_, strict=True)],
+        [
+            (w.astype(np.float32), b.astype(np.float32))
+            for w, b in zip(model.coefs_, model.intercepts_, strict=True)
+        ],
     )
 
 
@@ -200,7 +224,11 @@ def _rank_figures(scores: np.ndarray, records: list[dict], forms: set[str] | Non
         rr.append(1.0 / (position + 1) if position < 10 else 0.0)
     if not rr:
         return {"n": 0}
-    return {"n": len(rr), "mrr@10": round(float(np.mean(rr)), 4), "p@1": round(float(np.mean([r == 1 for r in rr])), 4)}
+    return {
+        "n": len(rr),
+        "mrr@10": round(float(np.mean(rr)), 4),
+        "p@1": round(float(np.mean([r == 1 for r in rr])), 4),
+    }
 
 
 def _auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
@@ -211,7 +239,9 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
     return round(float(roc_auc_score(labels, scores)), 4)
 
 
-def answerability_rows(relevance_model: Mlp, x: np.ndarray, records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+def answerability_rows(
+    relevance_model: Mlp, x: np.ndarray, records: list[dict]
+) -> tuple[np.ndarray, np.ndarray]:
     probabilities = relevance_model.probabilities(x)
     rows, labels = [], []
     for rec in records:
@@ -242,7 +272,9 @@ def train_feature_reader(
     forms = question_forms(corpus, seed)
     tag = f"s{seed}-n{limit_questions}"
     sentences = [s for p in corpus.paragraphs for s in p.sentences]
-    sentence_vecs = _embed(work_dir / f"sentences-{tag}.npy", sentences, embedder.embed_passages, "sentences", progress)
+    sentence_vecs = _embed(
+        work_dir / f"sentences-{tag}.npy", sentences, embedder.embed_passages, "sentences", progress
+    )
     paragraph_vecs = _embed(
         work_dir / f"paragraphs-{tag}.npy",
         [" ".join(p.sentences) for p in corpus.paragraphs],
@@ -250,13 +282,21 @@ def train_feature_reader(
         "paragraphs",
         progress,
     )
-    question_vecs = _embed(work_dir / f"questions-{tag}.npy", [f[3] for f in forms], embedder.embed_queries, "questions", progress)
+    question_vecs = _embed(
+        work_dir / f"questions-{tag}.npy",
+        [f[3] for f in forms],
+        embedder.embed_queries,
+        "questions",
+        progress,
+    )
     examples = work_dir / f"examples-{tag}.pkl"
     if examples.exists():
         with open(examples, "rb") as fh:
             x, y, records = pickle.load(fh)
     else:
-        x, y, records = build_examples(corpus, forms, sentence_vecs, paragraph_vecs, question_vecs, seed, progress)
+        x, y, records = build_examples(
+            corpus, forms, sentence_vecs, paragraph_vecs, question_vecs, seed, progress
+        )
         _atomic_save(examples, lambda p: pickle.dump((x, y, records), open(p, "wb")))
     train_rows = np.zeros(len(y), dtype=bool)
     for rec in records:
@@ -271,11 +311,19 @@ def train_feature_reader(
     learned = relevance.probabilities(x)
     figures: dict = {"relevance": {}, "answerability": {}}
     for name, forms_ in [("all", None), *[(f, {f}) for f in sorted({r["form"] for r in records})]]:
-        figures["relevance"][name] = {"reader": _rank_figures(learned, records, forms_), "cosine": _rank_figures(cosine, records, forms_)}
+        figures["relevance"][name] = {
+            "reader": _rank_figures(learned, records, forms_),
+            "cosine": _rank_figures(cosine, records, forms_),
+        }
     held = np.array([rec["split"] == "held" for rec in records])
     tags = np.array([rec["tag"] for rec in records])
     a_scores = answerability.probabilities(a_rows)
-    for name, keep in (("near_vs_answerable", tags != "off"), ("off_vs_answerable", tags != "near"), ("all", tags == tags)):
+    for name, keep in (
+        ("near_vs_answerable", (tags == "near") | (tags == "answerable")),
+        ("off_vs_answerable", (tags == "off") | (tags == "answerable")),
+        ("dropped_vs_answerable", (tags == "dropped") | (tags == "answerable")),
+        ("all", tags == tags),
+    ):
         mask = held & keep
         figures["answerability"][name] = _auc(a_labels[mask], a_scores[mask])
     mask = held
@@ -286,7 +334,8 @@ def train_feature_reader(
     for q in corpus.train:
         counts[q.source] += 1
     manifest = {
-        "model": "feature reader: relevance MLP (32 hidden) over (question, sentence) features and answerability "
+        "model": "feature reader: relevance MLP (32 hidden) over (question, sentence) features and "
+        "answerability "
         "MLP (16 hidden) over each question's best candidates (assistant/reader/features.py)",
         "seed": seed,
         "trained_questions": dict(counts),
@@ -302,7 +351,9 @@ def train_feature_reader(
     previous = Path(output_dir) / "feature_reader.manifest.json"
     if previous.exists():  # keep thresholds chosen on data (benchmarks/reader_calibrate.py --write)
         try:
-            manifest["thresholds"].update(json.loads(previous.read_text(encoding="utf-8")).get("thresholds", {}))
+            manifest["thresholds"].update(
+                json.loads(previous.read_text(encoding="utf-8")).get("thresholds", {})
+            )
         except json.JSONDecodeError:
             pass
     save(FeatureModels(relevance, answerability, manifest), output_dir)

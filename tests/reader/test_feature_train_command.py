@@ -22,12 +22,24 @@ def test_a_short_training_run_on_a_tiny_slice_writes_a_loadable_artefact(tmp_pat
     out = tmp_path / "weights"
     env = {**os.environ, "ASSISTANT_CACHE_DIR": os.environ.get("ASSISTANT_CACHE_DIR", str(REPO / ".cache"))}
     command = [
-        sys.executable, "-m", "assistant.cli", "train-reader", "--datasets", str(DATASETS),
-        "--work-dir", str(tmp_path / "work"), "--output", str(out), "--limit-questions", "40", "--max-steps", "2",
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "train-reader",
+        "--datasets",
+        str(DATASETS),
+        "--work-dir",
+        str(tmp_path / "work"),
+        "--output",
+        str(out),
+        "--limit-questions",
+        "40",
+        "--max-steps",
+        "2",
     ]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
-    printed = json.loads(result.stdout[result.stdout.index("{"):])
+    printed = json.loads(result.stdout[result.stdout.index("{") :])
     models = load(out)
     assert printed["sha256"] == models.manifest["sha256"]
     assert sum(models.manifest["trained_questions"].values()) == 40

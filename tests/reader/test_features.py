@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from assistant.reader.artefact import ReaderArtefactError
-from assistant.reader.feature_model import MANIFEST_FILE, WEIGHTS_DIR, WEIGHTS_FILE, FeatureModels, Mlp, load, save
+from assistant.reader.feature_model import (
+    MANIFEST_FILE,
+    WEIGHTS_DIR,
+    WEIGHTS_FILE,
+    FeatureModels,
+    Mlp,
+    load,
+    save,
+)
 from assistant.reader.feature_reader import FeatureReader
 from assistant.reader.features import (
     ANSWERABILITY_NAMES,
@@ -44,7 +52,10 @@ from assistant.reader.features import (
         ("شلون تتعامل المدن ويا الشباب؟", "how"),
         ("هل الانضمام مجاني؟", "yesno"),
         ("شو الهدف من الورشة؟", "what"),  # «الهدف من» would be "why" only if it came first
-        ("ما العامل الذي يعرقل الخطط بحسب المتحدث القادم من سلوفاكيا؟", "what"),  # «من» mid-sentence is no "who"
+        (
+            "ما العامل الذي يعرقل الخطط بحسب المتحدث القادم من سلوفاكيا؟",
+            "what",
+        ),  # «من» mid-sentence is no "who"
     ],
 )
 def test_question_types_read_msa_dialect_and_english_interrogatives(question, kind):
@@ -90,8 +101,19 @@ def test_pair_features_gaps_matches_and_blind_questions():
 def _tiny_models(manifest=None) -> FeatureModels:
     rng = np.random.default_rng(0)
     n, m = len(FEATURE_NAMES), len(ANSWERABILITY_NAMES)
-    relevance = Mlp(np.zeros(n, np.float32), np.ones(n, np.float32), [(rng.normal(size=(n, 4)).astype(np.float32), np.zeros(4, np.float32)), (rng.normal(size=(4, 1)).astype(np.float32), np.zeros(1, np.float32))])
-    answer = Mlp(np.zeros(m, np.float32), np.ones(m, np.float32), [(rng.normal(size=(m, 1)).astype(np.float32), np.zeros(1, np.float32))])
+    relevance = Mlp(
+        np.zeros(n, np.float32),
+        np.ones(n, np.float32),
+        [
+            (rng.normal(size=(n, 4)).astype(np.float32), np.zeros(4, np.float32)),
+            (rng.normal(size=(4, 1)).astype(np.float32), np.zeros(1, np.float32)),
+        ],
+    )
+    answer = Mlp(
+        np.zeros(m, np.float32),
+        np.ones(m, np.float32),
+        [(rng.normal(size=(m, 1)).astype(np.float32), np.zeros(1, np.float32))],
+    )
     return FeatureModels(relevance, answer, manifest or {"thresholds": {"answerability": 0.1}})
 
 
@@ -113,7 +135,11 @@ def test_a_damaged_weights_file_is_refused_with_what_to_do(tmp_path):
     with pytest.raises(ReaderArtefactError) as caught:
         load(tmp_path)
     message = str(caught.value)
-    assert "do not match their manifest" in message and "git checkout" in message and "ASSISTANT_READER=off" in message
+    assert (
+        "do not match their manifest" in message
+        and "git checkout" in message
+        and "ASSISTANT_READER=off" in message
+    )
 
 
 def test_a_missing_or_unreadable_manifest_is_refused(tmp_path):

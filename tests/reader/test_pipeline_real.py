@@ -72,7 +72,8 @@ def test_missing_states_are_computed_and_stored_on_demand(reader_assistant):
 
 
 def test_reader_off_keeps_the_cosine_composer(real_assistant):
-    assistant = Assistant(real_assistant.settings.model_copy(update={"reader": "off"}), stores=real_assistant.stores)
+    settings = real_assistant.settings.model_copy(update={"reader": "off"})
+    assistant = Assistant(settings, stores=real_assistant.stores)
     assistant.require_index()
     assert assistant.pipeline.reader is None
     found = assistant.pipeline.retrieve_evidence("أين عقدت القمة العالمية الخامسة؟")
