@@ -172,40 +172,52 @@ def load_corpus(
     seen: dict[str, Path] = {}
     texts: dict[str, str] = {}  # hash of the cleaned text -> id of the first document with it
     for path in discover(folder):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            shown = f"'{path.suffix.lower()}'" if path.suffix else "no extension"
-            yield LoadFailure(
-                path,
-                f"{path.name}: the file type ({shown}) is not supported; supported types are "
-                f"{', '.join(SUPPORTED_SUFFIXES)}.",
-            )
-            continue
         doc_id = document_id(path, folder)
-        if doc_id in seen:
+        if doc_id in seen and path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield LoadFailure(
                 path, f"another file ({seen[doc_id].name}) already has the id '{doc_id}'; rename one."
             )
             continue
-        seen[doc_id] = path
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield LoadFailure(
-                path,
-                f"{path.name}: the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
-                "Split it or raise ASSISTANT_MAX_DOCUMENT_MB.",
-            )
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            seen[doc_id] = path
+        doc = load_one(path, folder, max_bytes=max_bytes)
+        if isinstance(doc, LoadFailure):
+            yield doc
             continue
-        try:
-            doc = load_document(path, folder)
-        except DocumentLoadError as exc:
-            yield LoadFailure(path, exc.message)
-            continue
-        except Exception as exc:  # noqa: BLE001 - any parser failure is reported and skipped
-            yield LoadFailure(path, f"{path.name}: could not be read ({type(exc).__name__}: {exc}).")
-            continue
-        text_hash = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        text_hash = text_digest(doc.text)
         if text_hash in texts:
             yield LoadFailure(path, f"{path.name}: the same text as document '{texts[text_hash]}'; skipped.")
             continue
         texts[text_hash] = doc.id
         yield doc
+
+
+def text_digest(text: str) -> str:
+    """What "the same text" means for duplicates: the SHA-256 of the cleaned text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_one(path: Path, folder: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> SourceDocument | LoadFailure:
+    """One file of ``folder`` (the documents folder, or an upload): the document, or a
+    ``LoadFailure`` whose reason says what is wrong (unsupported type, too large, corrupt, encrypted,
+    empty) and how to fix it. The folder run and the staff upload both load files through here."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        shown = f"'{path.suffix.lower()}'" if path.suffix else "no extension"
+        return LoadFailure(
+            path,
+            f"{path.name}: the file type ({shown}) is not supported; supported types are "
+            f"{', '.join(SUPPORTED_SUFFIXES)}.",
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        return LoadFailure(
+            path,
+            f"{path.name}: the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
+            "Split it or raise ASSISTANT_MAX_DOCUMENT_MB.",
+        )
+    try:
+        return load_document(path, folder)
+    except DocumentLoadError as exc:
+        return LoadFailure(path, exc.message)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is reported and skipped
+        return LoadFailure(path, f"{path.name}: could not be read ({type(exc).__name__}: {exc}).")

@@ -353,6 +353,17 @@ class ChromaStore:
     def chunk_ids_of(self, document_id: str) -> set[str]:
         return set(self._call(lambda: self.chunks.get(where={"document_id": document_id}, include=[]))["ids"])
 
+    def chunks_of(self, document_id: str) -> list[Chunk]:
+        """A document's chunks as the assistant sees them (text, pages, heading path), in order."""
+        res = self._call(
+            lambda: self.chunks.get(where={"document_id": document_id}, include=["documents", "metadatas"])
+        )
+        chunks = [
+            chunk_from_record(cid, text, meta)
+            for cid, text, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: (c.position, c.start))
+
     def iter_chunks(self) -> Iterator[tuple[Chunk, str]]:
         """Every stored chunk with its document title, page by page."""
         return self.chunks_of_records(self.iter_records())
