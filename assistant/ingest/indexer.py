@@ -278,6 +278,7 @@ class Indexer:
         offset_c = offset_s = 0
         for doc, chunks, fresh in pending:
             titles = {doc.id: doc.title}
+            described = {doc.id: doc.filter_metadata()}
             per_chunk = {c.id: sentence_records(c) for c in fresh}
             fresh_sentences = [s for records in per_chunk.values() for s in records]
             self.store.add_chunks(
@@ -285,6 +286,7 @@ class Indexer:
                 chunk_vectors[offset_c : offset_c + len(fresh)],
                 titles,
                 sentence_counts={cid: len(records) for cid, records in per_chunk.items()},
+                described=described,
             )
             self.store.add_sentences(
                 fresh_sentences, sentence_vectors[offset_s : offset_s + len(fresh_sentences)]
@@ -299,7 +301,7 @@ class Indexer:
             offset_c += len(fresh)
             offset_s += len(fresh_sentences)
             fresh_ids = {c.id for c in fresh}
-            self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles)
+            self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles, described)
             stale = self.store.chunk_ids_of(doc.id) - {c.id for c in chunks}
             self.store.delete_chunks(sorted(stale))
             if self.states is not None:
@@ -333,6 +335,7 @@ class Indexer:
             record.date = doc.date
             record.place = doc.place
             record.language = doc.language
+            record.metadata_origin = dict(doc.metadata_origin)
             record.source_path = doc.source_path
             record.source_url = doc.source_url
             record.content_hash = doc.content_hash

@@ -24,7 +24,7 @@ from assistant.store.index_state import bump_generation, new_generation
 from assistant.store.lexical_snapshot import LexicalSnapshot
 from assistant.store.models import DocumentRecord
 from assistant.store.stores import Stores
-from assistant.types import SourceDocument
+from assistant.types import SourceDocument, filter_metadata
 
 log = logging.getLogger(__name__)
 
@@ -147,10 +147,11 @@ def redescribe_document(stores: Stores, document_id: str, values: dict[str, str 
             }
             for key, (_, new) in changed.items():
                 setattr(record, key, new)
-            title = record.title
+            if changed:
+                record.metadata_origin = {**(record.metadata_origin or {}), **dict.fromkeys(changed, "staff")}
+            values = {"title": record.title, **filter_metadata(record.kind, record.date, record.place, record.language)}
         if changed:
-            chunks = stores.chroma.chunks_of(document_id)
-            stores.chroma.update_chunk_metadata(chunks, {document_id: title})
+            stores.chroma.set_document_metadata(document_id, values)
             publish(stores)
     return changed
 

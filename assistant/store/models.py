@@ -40,10 +40,14 @@ class DocumentRecord(Base):
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(40))
-    date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    # kind (types.DOCUMENT_KINDS), date (YYYY-MM-DD), place and language are the filterable metadata;
+    # every chunk carries a copy in Chroma (store/chroma_store.py, filter_metadata)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    date: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     place: Mapped[str | None] = mapped_column(Text, nullable=True)
-    language: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(10), index=True)
+    # where each metadata field came from: sidecar | folder | file | guessed (ingest/metadata.py) | staff
+    metadata_origin: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     source_path: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)  # the page online (metadata)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -62,6 +66,7 @@ class DocumentRecord(Base):
             "date": self.date,
             "place": self.place,
             "language": self.language,
+            "metadata_origin": dict(self.metadata_origin or {}),
             "source_path": self.source_path,
             "source_url": self.source_url,
             "chunk_count": self.chunk_count,

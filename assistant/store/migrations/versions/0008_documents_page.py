@@ -5,7 +5,7 @@ or ``upload`` (DATA_DIR/uploads, added on /staff/documents). ``upload_jobs`` hol
 processed in the background and their per-file outcome; ``audit_log`` who changed what and when.
 
 Revision ID: 0008
-Revises: 0007 (0006 until issue14-filters is merged)
+Revises: 0007
 Create Date: 2026-12-02 13:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"  # re-chained to 0007 after merging issue14-filters
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
