@@ -42,7 +42,9 @@ def _document(lib: Library, document_id: str):
         raise PageNotFound("not_found", f"No document with id '{document_id[:200]}'.") from None
 
 
-def documents_page(request: Request, filters: DocumentFilters, status_code: int = 200, error: str | None = None):
+def documents_page(
+    request: Request, filters: DocumentFilters, status_code: int = 200, error: str | None = None
+):
     table = library(request).table(filters)
     return render(
         request,
@@ -74,7 +76,9 @@ def list_page(
     order: Annotated[str, Query(max_length=4)] = "desc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    filters = DocumentFilters(q, kind, language, place, format, status, sort if sort in SORTS else "ingested", order, page)
+    filters = DocumentFilters(
+        q, kind, language, place, format, status, sort if sort in SORTS else "ingested", order, page
+    )
     return documents_page(request, filters)
 
 
@@ -106,7 +110,9 @@ async def upload(request: Request, user: AdminDep) -> Response:
 
 
 @router.get("/documents/uploads/progress")
-def upload_progress(request: Request, user: UserDep, ids: Annotated[str, Query(max_length=2000)] = "") -> Response:
+def upload_progress(
+    request: Request, user: UserDep, ids: Annotated[str, Query(max_length=2000)] = ""
+) -> Response:
     """JSON ``{jobs: [{id, filename, status, stage, result, document_id, reason}]}``; status queued,
     processing, done or failed (reason: what is wrong with the file)."""
     wanted = [i for i in ids.split(",") if i][: MAX_FILES * 5]
@@ -124,7 +130,9 @@ def dismiss(request: Request, job_id: str, user: AdminDep) -> Response:
 def edit_page(request: Request, document_id: str, user: AdminDep) -> Response:
     record = _document(library(request), document_id)
     form = {k: getattr(record, k) or "" for k in ("title", "kind", "date", "place", "language")}
-    return render(request, "staff/document_edit.html", record=record, form=form, kinds=DOCUMENT_KINDS, error=None)
+    return render(
+        request, "staff/document_edit.html", record=record, form=form, kinds=DOCUMENT_KINDS, error=None
+    )
 
 
 @router.post("/documents/edit/{document_id:path}")
@@ -146,10 +154,18 @@ def edit(
     except AssistantError as exc:
         status = exc.status_code if exc.status_code < 500 else 503
         return render(
-            request, "staff/document_edit.html", status, record=record, form=form, kinds=DOCUMENT_KINDS, error=exc.message
+            request,
+            "staff/document_edit.html",
+            status,
+            record=record,
+            form=form,
+            kinds=DOCUMENT_KINDS,
+            error=exc.message,
         )
     request.app.state.assistant.refresh(force=True)
-    log.info("document %s: metadata edited by %r (%s)", record.id, user.username, ", ".join(changed) or "no change")
+    log.info(
+        "document %s: metadata edited by %r (%s)", record.id, user.username, ", ".join(changed) or "no change"
+    )
     flash(request, "document_saved" if changed else "document_unchanged")
     return redirect(f"/staff/documents/{quote(record.id)}")
 
@@ -162,12 +178,18 @@ def delete_page(request: Request, document_id: str, user: AdminDep) -> Response:
 
 
 @router.post("/documents/delete/{document_id:path}")
-def delete(request: Request, document_id: str, user: AdminDep, confirm: str = Form("", max_length=10)) -> Response:
+def delete(
+    request: Request, document_id: str, user: AdminDep, confirm: str = Form("", max_length=10)
+) -> Response:
     lib = library(request)
     record = _document(lib, document_id)
     if confirm != "yes":
         return render(
-            request, "staff/document_delete.html", 422, record=record, cited=0,
+            request,
+            "staff/document_delete.html",
+            422,
+            record=record,
+            cited=0,
             error="Tick the box to confirm the deletion.",
         )
     try:

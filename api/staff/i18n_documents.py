@@ -9,7 +9,8 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
     "nav_audit": ("سجل التغييرات", "Audit log"),
     "documents_title": ("وثائق المكتبة", "Library documents"),
     "documents_intro": (
-        "كل وثيقة يجيب منها المساعد. يضيف المشرفون الوثائق ويعدّلون بياناتها ويحذفونها؛ ويطّلع المراجعون عليها.",
+        "كل وثيقة يجيب منها المساعد. يضيف المشرفون الوثائق ويعدّلون بياناتها ويحذفونها؛ "
+        "ويطّلع المراجعون عليها.",
         "Every document the assistant answers from. Administrators add, edit and delete documents; "
         "reviewers can read them.",
     ),
@@ -50,7 +51,8 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
         "اختر ملفًا أو أكثر، أو أفلتها هنا. تُعالَج الملفات في الخلفية؛ ويُستبدل ما له اسم وثيقة موجودة، "
         "ويُتعرّف على المحتوى المطابق لما في المكتبة.",
         "Choose one or more files, or drop them here. Files are processed in the background; a file "
-        "with the name of an existing document replaces it, and content already in the library is recognised.",
+        "with the name of an existing document replaces it, and content already in the library is "
+        "recognised.",
     ),
     "upload_files": ("الملفات", "Files"),
     "upload_types": ("الأنواع المقبولة", "Accepted types"),
@@ -94,8 +96,10 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
     "no_chunks": ("لا مقاطع لهذه الوثيقة في الفهرس.", "This document has no chunks in the index."),
     "cited_by": ("أسئلة استشهدت إجاباتُها بالوثيقة", "Questions whose answers cited it"),
     "cited_by_none": ("لم تستشهد أي إجابة محفوظة بهذه الوثيقة.", "No stored answer cited this document."),
-    "cited_by_retention": ("تُحذف الأسئلة الأقدم من {days} يومًا (إعداد الاحتفاظ).",
-                           "Questions older than {days} days are deleted (the retention setting)."),
+    "cited_by_retention": (
+        "تُحذف الأسئلة الأقدم من {days} يومًا (إعداد الاحتفاظ).",
+        "Questions older than {days} days are deleted (the retention setting).",
+    ),
     "document_history": ("سجل تغييرات الوثيقة", "Changes to this document"),
     "edit_metadata": ("تعديل البيانات", "Edit metadata"),
     "delete_document": ("حذف الوثيقة", "Delete the document"),
@@ -116,7 +120,7 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
         "الخادم. تبقى الإجابات السابقة التي استشهدت بها مقروءة في قائمة المراجعة، وتُعلَّم «وثيقة محذوفة».",
         "The document is removed from every index at once and the assistant no longer cites it. Its file "
         "is moved to the trash folder on the server. Past answers that cited it stay readable in the "
-        "review queue, marked \"document removed\".",
+        'review queue, marked "document removed".',
     ),
     "delete_cited": ("إجابات محفوظة استشهدت بها:", "Stored answers that cited it:"),
     "delete_confirm": ("نعم، احذف هذه الوثيقة", "Yes, delete this document"),
@@ -145,8 +149,14 @@ DOCUMENT_ERRORS_AR: tuple[tuple[str, str], ...] = (
     (r"The title is empty; write the document's title\.", "العنوان فارغ؛ اكتب عنوان الوثيقة."),
     (r"The title is longer than (\d+) characters; shorten it\.", "العنوان أطول من {1} حرفًا؛ اختصره."),
     (r"The place is longer than (\d+) characters; shorten it\.", "المكان أطول من {1} حرفًا؛ اختصره."),
-    (r"The date '(.*)' is not a date; write it as YYYY-MM-DD.*", "التاريخ «{1}» غير صالح؛ اكتبه بالصيغة YYYY-MM-DD (مثل 2024-12-03)."),
-    (r"The language '(.*)' is not a language code such as ar or en\.", "اللغة «{1}» ليست رمز لغة مثل ar أو en."),
+    (
+        r"The date '(.*)' is not a date; write it as YYYY-MM-DD.*",
+        "التاريخ «{1}» غير صالح؛ اكتبه بالصيغة YYYY-MM-DD (مثل 2024-12-03).",
+    ),
+    (
+        r"The language '(.*)' is not a language code such as ar or en\.",
+        "اللغة «{1}» ليست رمز لغة مثل ar أو en.",
+    ),
     (r"Kind '(.*)' is not one of .*", "النوع «{1}» غير معروف."),
     (r"Choose at least one file to upload\.", "اختر ملفًا واحدًا على الأقل لرفعه."),
     (r"Upload at most (\d+) files at a time\.", "ارفع {1} ملفًا على الأكثر في كل مرة."),

@@ -179,10 +179,11 @@ class Indexer:
                 continue
             owner = known.get(item.id)
             if owner is not None and owner.origin != origin:
-                where = "uploaded on the documents page" if owner.origin == "upload" else "in the documents folder"
+                where = "uploaded on /staff/documents" if owner.origin == "upload" else "in the folder"
                 failure = LoadFailure(
                     folder / item.source_path,
-                    f"{item.source_path}: another document ({where}) already has the id '{item.id}'; rename one.",
+                    f"{item.source_path}: another document ({where}) already has the id '{item.id}'; "
+                    "rename one.",
                 )
                 self._failed(report, failure, folder)
                 if on_failure:

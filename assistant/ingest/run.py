@@ -149,7 +149,10 @@ def redescribe_document(stores: Stores, document_id: str, values: dict[str, str 
                 setattr(record, key, new)
             if changed:
                 record.metadata_origin = {**(record.metadata_origin or {}), **dict.fromkeys(changed, "staff")}
-            values = {"title": record.title, **filter_metadata(record.kind, record.date, record.place, record.language)}
+            values = {
+                "title": record.title,
+                **filter_metadata(record.kind, record.date, record.place, record.language),
+            }
         if changed:
             stores.chroma.set_document_metadata(document_id, values)
             publish(stores)

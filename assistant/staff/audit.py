@@ -28,7 +28,12 @@ class AuditLog:
         self.sessions = sessions
 
     def record(
-        self, username: str, action: str, document_id: str, title: str = "", details: dict[str, Any] | None = None
+        self,
+        username: str,
+        action: str,
+        document_id: str,
+        title: str = "",
+        details: dict[str, Any] | None = None,
     ) -> None:
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
@@ -57,7 +62,9 @@ class AuditLog:
             pages = max(1, -(-total // PAGE_SIZE))
             page = min(max(1, page), pages)
             rows = session.scalars(
-                query.order_by(AuditEntry.at.desc(), AuditEntry.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+                query.order_by(AuditEntry.at.desc(), AuditEntry.id)
+                .offset((page - 1) * PAGE_SIZE)
+                .limit(PAGE_SIZE)
             )
             entries = [
                 {

@@ -24,7 +24,7 @@ import yaml
 from sqlalchemy import String, cast, select
 
 from assistant.errors import InvalidRequest, NotFound
-from assistant.ingest.corpus import SIDECAR_SUFFIX
+from assistant.ingest.corpus import SIDECAR_SUFFIX, SIDECAR_SUFFIXES
 from assistant.ingest.run import redescribe_document, remove_documents
 from assistant.staff.audit import AuditLog
 from assistant.store.models import AnswerRecord, DocumentRecord, UploadJob
@@ -190,7 +190,9 @@ class Library:
     def citing_answers(self, document_id: str, limit: int = 100) -> list[dict[str, Any]]:
         """The stored answers that cited the document, newest first — within the retention period
         (older ones are deleted by the retention job; they are not shown even before it runs)."""
-        query = select(AnswerRecord.id, AnswerRecord.question, AnswerRecord.created_at, AnswerRecord.citations)
+        query = select(
+            AnswerRecord.id, AnswerRecord.question, AnswerRecord.created_at, AnswerRecord.citations
+        )
         days = self.stores.settings.retention_days
         if days > 0:
             query = query.where(AnswerRecord.created_at >= datetime.now(UTC) - timedelta(days=days))
@@ -273,7 +275,9 @@ class Library:
                 sidecar.write_text(before, encoding="utf-8")
             raise
         if changed:
-            self.audit.record(by, "edit", document_id, clean.get("title") or record.title, {"changed": changed})
+            self.audit.record(
+                by, "edit", document_id, clean.get("title") or record.title, {"changed": changed}
+            )
         return changed
 
     def delete(self, document_id: str, by: str) -> DocumentRecord:
@@ -284,7 +288,7 @@ class Library:
         path = self.file_of(record)
         if path.exists():
             self.check_writable(path.parent)
-        moved = self.trash(document_id, [path, path.with_name(path.stem + SIDECAR_SUFFIX)])
+        moved = self.trash(document_id, [path, *(path.with_name(path.stem + s) for s in SIDECAR_SUFFIXES)])
         try:
             remove_documents(self.stores, [document_id])
         except Exception:

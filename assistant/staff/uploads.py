@@ -31,8 +31,7 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from assistant.errors import AssistantError, InvalidRequest
-from assistant.ingest.corpus import SIDECAR_SUFFIX, LoadFailure, document_id, load_one
-from assistant.ingest.loaders import SUPPORTED_SUFFIXES
+from assistant.ingest.corpus import SIDECAR_SUFFIXES, LoadFailure, document_id, load_one
 from assistant.ingest.run import ingest_documents
 from assistant.staff.library import Library
 from assistant.store.models import DocumentRecord, UploadJob, utcnow
@@ -95,7 +94,9 @@ class Uploads:
         ids = []
         for raw_name, stream in files:
             name = safe_filename(raw_name or "")
-            job = UploadJob(id=uuid.uuid4().hex, filename=name, created_by=by, status="queued", stage="stored")
+            job = UploadJob(
+                id=uuid.uuid4().hex, filename=name, created_by=by, status="queued", stage="stored"
+            )
             folder = self.staging / job.id
             folder.mkdir(parents=True, exist_ok=True)
             size = 0
@@ -132,14 +133,20 @@ class Uploads:
     def jobs(self, ids: list[str]) -> list[dict[str, Any]]:
         self.fail_stalled()
         with self.sessions() as session:
-            found = {j.id: j for j in session.scalars(select(UploadJob).where(UploadJob.id.in_(ids[:MAX_FILES * 5])))}
+            found = {
+                j.id: j
+                for j in session.scalars(select(UploadJob).where(UploadJob.id.in_(ids[: MAX_FILES * 5])))
+            }
             return [public(found[i]) for i in ids if i in found]
 
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
         self.fail_stalled()
         with self.sessions() as session:
             rows = session.scalars(
-                select(UploadJob).where(UploadJob.dismissed.is_(False)).order_by(UploadJob.created_at.desc()).limit(limit)
+                select(UploadJob)
+                .where(UploadJob.dismissed.is_(False))
+                .order_by(UploadJob.created_at.desc())
+                .limit(limit)
             )
             return [public(j) for j in rows]
 
@@ -153,11 +160,15 @@ class Uploads:
         """Jobs whose process died (a restart mid-upload) are shown as failed: upload the file again."""
         cutoff = datetime.now(UTC) - STALL_AFTER
         with self.sessions.begin() as session:
-            for job in session.scalars(select(UploadJob).where(UploadJob.status.in_(("queued", "processing")))):
+            for job in session.scalars(
+                select(UploadJob).where(UploadJob.status.in_(("queued", "processing")))
+            ):
                 updated = job.updated_at if job.updated_at.tzinfo else job.updated_at.replace(tzinfo=UTC)
                 if updated < cutoff:
                     job.status = "failed"
-                    job.reason = f"{job.filename}: processing was interrupted (the server restarted); upload it again."
+                    job.reason = (
+                        f"{job.filename}: processing was interrupted (the server restarted); upload it again."
+                    )
 
     # --- processing --------------------------------------------------------------------------
     def _set(self, job_id: str, **values: Any) -> None:
@@ -181,7 +192,9 @@ class Uploads:
             self._set(job_id, status="failed", reason=f"{name}: {exc.message}")
         except Exception as exc:  # noqa: BLE001 - the page shows an id; the log has the details
             error_id = uuid.uuid4().hex[:12]
-            log.error("upload %s failed (error id %s): %s", job_id, error_id, type(exc).__name__, exc_info=exc)
+            log.error(
+                "upload %s failed (error id %s): %s", job_id, error_id, type(exc).__name__, exc_info=exc
+            )
             self._set(job_id, status="failed", reason=f"{name}: could not be indexed (error id {error_id}).")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -200,10 +213,12 @@ class Uploads:
             if existing is not None:
                 session.expunge(existing)
         target_folder = self.library.folder_of(existing.origin if existing else "upload")
-        if existing is not None:  # the document's stated metadata (edits) stay with the new version
-            old_sidecar = target_folder / Path(existing.source_path).with_name(Path(existing.source_path).stem + SIDECAR_SUFFIX)
-            if old_sidecar.exists() and Path(existing.source_path).parent == Path("."):
-                shutil.copy2(old_sidecar, folder / (staged.stem + SIDECAR_SUFFIX))
+        if existing is not None and Path(existing.source_path).parent == Path("."):
+            # the document's stated metadata (staff edits, sidecars) stays with the new version
+            old_stem = Path(existing.source_path).stem
+            for suffix in SIDECAR_SUFFIXES:
+                if (target_folder / (old_stem + suffix)).exists():
+                    shutil.copy2(target_folder / (old_stem + suffix), folder / (staged.stem + suffix))
         doc = load_one(staged, folder, max_bytes=int(self.stores.settings.max_document_mb * 1024 * 1024))
         if isinstance(doc, LoadFailure):
             self._set(job_id, status="failed", reason=doc.reason, document_id=doc_id)
@@ -258,6 +273,3 @@ def _work() -> None:
 def wait_idle() -> None:
     """Block until every queued upload of this process is processed (tests, shutdown)."""
     _queue.join()
-
-
-SUPPORTED = SUPPORTED_SUFFIXES

@@ -79,7 +79,7 @@ def test_table_lists_every_document_sorted_and_filtered(client, assistant):
     assert declarations and set(declarations) == {r.id for r in records if r.kind == "declaration"}
     assert table_ids(client.get("/staff/documents?q=melbourne").text) == [MELBOURNE]
     row = re.search(rf'data-document-id="{MELBOURNE}".*?</tr>', page.text, re.S).group(0)
-    assert "TXT" in row and "2018" in row and 'badge status-done' in row
+    assert "TXT" in row and "2018" in row and "badge status-done" in row
 
 
 def test_table_pages_server_side(client, assistant):
@@ -87,8 +87,15 @@ def test_table_pages_server_side(client, assistant):
         for i in range(60):
             session.add(
                 DocumentRecord(
-                    id=f"bulk-{i:03d}", title=f"Bulk {i:03d}", kind="brief", language="en",
-                    source_path=f"bulk-{i:03d}.pdf", content_hash="x", text="t", chunk_count=1, pages=i,
+                    id=f"bulk-{i:03d}",
+                    title=f"Bulk {i:03d}",
+                    kind="brief",
+                    language="en",
+                    source_path=f"bulk-{i:03d}.pdf",
+                    content_hash="x",
+                    text="t",
+                    chunk_count=1,
+                    pages=i,
                 )
             )
     sign_in(client, ADMIN)
@@ -167,7 +174,10 @@ def test_same_content_is_recognised_and_changed_content_replaces(client, assista
     original = (corpus_copy / f"{MELBOURNE}.txt").read_bytes()
     response = upload(client, token, (f"{MELBOURNE}.txt", original), ("copy of melbourne.txt", original))
     found = jobs(client, response)
-    assert (found[f"{MELBOURNE}.txt"]["result"], found[f"{MELBOURNE}.txt"]["document_id"]) == ("unchanged", MELBOURNE)
+    assert (found[f"{MELBOURNE}.txt"]["result"], found[f"{MELBOURNE}.txt"]["document_id"]) == (
+        "unchanged",
+        MELBOURNE,
+    )
     assert (found["copy of melbourne.txt"]["result"], found["copy of melbourne.txt"]["document_id"]) == (
         "duplicate",
         MELBOURNE,
@@ -192,15 +202,28 @@ def test_edit_metadata_applies_everywhere_and_bad_values_are_refused(client, ass
     assert form.status_code == 200 and 'value="2018-' in form.text  # pre-filled from the document
     bad = client.post(
         f"/staff/documents/edit/{MELBOURNE}",
-        data={"csrf_token": token, "title": "X", "kind": "brief", "date": "14/05/2024", "place": "", "language": "en"},
+        data={
+            "csrf_token": token,
+            "title": "X",
+            "kind": "brief",
+            "date": "14/05/2024",
+            "place": "",
+            "language": "en",
+        },
     )
     assert bad.status_code == 422 and "YYYY-MM-DD" in bad.text
     with assistant.sessions() as session:
         assert session.get(DocumentRecord, MELBOURNE).kind == "declaration"
     saved = client.post(
         f"/staff/documents/edit/{MELBOURNE}",
-        data={"csrf_token": token, "title": "إعلان ملبورن المعدّل", "kind": "brief", "date": "2018-10-01",
-              "place": "ملبورن", "language": "ar"},
+        data={
+            "csrf_token": token,
+            "title": "إعلان ملبورن المعدّل",
+            "kind": "brief",
+            "date": "2018-10-01",
+            "place": "ملبورن",
+            "language": "ar",
+        },
         follow_redirects=False,
     )
     assert saved.status_code == 303
@@ -273,9 +296,12 @@ def test_reviewers_read_but_cannot_change(client, assistant):
     assert client.get("/staff/audit").status_code == 200
     assert upload(client, token, ("x.md", NEW_TEXT.encode())).status_code == 403
     assert client.get(f"/staff/documents/edit/{MELBOURNE}").status_code == 403
-    assert client.post(
-        f"/staff/documents/delete/{MELBOURNE}", data={"csrf_token": token, "confirm": "yes"}
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/staff/documents/delete/{MELBOURNE}", data={"csrf_token": token, "confirm": "yes"}
+        ).status_code
+        == 403
+    )
     with assistant.sessions() as session:
         assert session.get(DocumentRecord, MELBOURNE) is not None
         assert session.scalars(select(UploadJob)).all() == []
