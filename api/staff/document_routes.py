@@ -13,7 +13,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.staff.render import flash, redirect, render
+from api.staff.i18n import translate_error
+from api.staff.render import flash, lang_of, redirect, render
 from api.staff.security import AdminDep, PageNotFound, UserDep, staff_router
 from assistant.errors import AssistantError, InvalidRequest, NotFound
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES
@@ -104,7 +105,7 @@ async def upload(request: Request, user: AdminDep) -> Response:
         for f in files:
             await f.close()
     if _wants_json(request):
-        return JSONResponse({"jobs": uploads(request).jobs(ids)}, status_code=202)
+        return JSONResponse({"jobs": _shown(request, uploads(request).jobs(ids))}, status_code=202)
     flash(request, "upload_started", extra=str(len(ids)))
     return redirect("/staff/documents#uploads")
 
@@ -116,8 +117,17 @@ def upload_progress(
     """JSON ``{jobs: [{id, filename, status, stage, result, document_id, reason}]}``; status queued,
     processing, done or failed (reason: what is wrong with the file)."""
     wanted = [i for i in ids.split(",") if i][: MAX_FILES * 5]
-    jobs = uploads(request).jobs(wanted) if wanted else uploads(request).recent()
-    return JSONResponse({"jobs": jobs})
+    return JSONResponse(
+        {"jobs": _shown(request, uploads(request).jobs(wanted) if wanted else uploads(request).recent())}
+    )
+
+
+def _shown(request: Request, jobs: list[dict]) -> list[dict]:
+    """Each job with ``message``: its failure reason in the page's language (``reason`` stays English)."""
+    lang = lang_of(request)
+    return [
+        {**job, "message": translate_error(job["reason"], lang)[0] if job["reason"] else None} for job in jobs
+    ]
 
 
 @router.post("/documents/uploads/{job_id}/dismiss")

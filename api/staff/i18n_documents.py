@@ -56,6 +56,7 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "upload_files": ("الملفات", "Files"),
     "upload_types": ("الأنواع المقبولة", "Accepted types"),
+    "upload_max_files": ("حتى {n} ملفًا في كل مرة.", "Up to {n} files at a time."),
     "upload_submit": ("ارفع", "Upload"),
     "drop_here": ("أفلت الملفات هنا أو اضغط لاختيارها", "Drop files here or press to choose them"),
     "files_chosen": ("ملفات مختارة", "files chosen"),
@@ -162,4 +163,33 @@ DOCUMENT_ERRORS_AR: tuple[tuple[str, str], ...] = (
     (r"Upload at most (\d+) files at a time\.", "ارفع {1} ملفًا على الأكثر في كل مرة."),
     (r"Tick the box to confirm the deletion\.", "ضع علامة في المربع لتأكيد الحذف."),
     (r"No document with id '(.*)'\.", "لا توجد وثيقة بالمعرّف «{1}»."),
+    # the loader's per-file reasons (assistant/ingest/loaders), shown for failed uploads
+    (r"Could not read '(.*)': the file is empty\.", "تعذّرت قراءة «{1}»: الملف فارغ."),
+    (r"Could not read '(.*)': it contains no text\.", "تعذّرت قراءة «{1}»: لا يحتوي على نص."),
+    (
+        r"Could not read '(.*)': the PDF is encrypted \(password-protected\)\.",
+        "تعذّرت قراءة «{1}»: ملف PDF محمي بكلمة مرور. ارفع نسخة غير محمية.",
+    ),
+    (
+        r"Could not read '(.*)': the PDF is damaged or not a valid PDF.*",
+        "تعذّرت قراءة «{1}»: ملف PDF تالف أو غير صالح.",
+    ),
+    (r"Could not read '(.*)': it is not a PDF file.*", "تعذّرت قراءة «{1}»: ليس ملف PDF."),
+    (
+        r"Could not read '(.*)': the PDF has no extractable text.*",
+        "تعذّرت قراءة «{1}»: لا يحتوي ملف PDF على نص يمكن استخراجه.",
+    ),
+    (
+        r"(.*): the file type \((.*)\) is not supported; supported types are (.*)\.",
+        "{1}: نوع الملف ({2}) غير مدعوم؛ الأنواع المدعومة: {3}.",
+    ),
+    (
+        r"(.*): the file is ([\d.]+) MB; the limit is (\d+) MB\..*",
+        "{1}: حجم الملف {2} ميغابايت والحد الأقصى {3} ميغابايت؛ قسّمه أو ارفع ASSISTANT_MAX_DOCUMENT_MB.",
+    ),
+    (
+        r"(.*): processing was interrupted \(the server restarted\); upload it again\.",
+        "{1}: توقفت المعالجة (أُعيد تشغيل الخادم)؛ ارفع الملف مجددًا.",
+    ),
+    (r"(.*): could not be indexed \(error id ([0-9a-f]+)\)\.", "{1}: تعذّرت الفهرسة (رقم الخطأ {2})."),
 )
