@@ -29,6 +29,7 @@ from assistant.ingest.run import redescribe_document, remove_documents
 from assistant.staff.audit import AuditLog
 from assistant.store.models import AnswerRecord, DocumentRecord, UploadJob
 from assistant.store.stores import Stores
+from assistant.text.safety import clean_user_text
 from assistant.types import DOCUMENT_KINDS, Chunk
 
 PAGE_SIZE = 50
@@ -306,7 +307,7 @@ class Library:
 
 def check_metadata(values: dict[str, str]) -> dict[str, str | None]:
     """The edit form's values, checked: a clear message per field that is wrong."""
-    title = " ".join((values.get("title") or "").split())
+    title = " ".join(clean_user_text(values.get("title") or "", "title").split())
     if not title:
         raise InvalidRequest("The title is empty; write the document's title.")
     if len(title) > MAX_TITLE:
@@ -322,7 +323,7 @@ def check_metadata(values: dict[str, str]) -> dict[str, str | None]:
             raise InvalidRequest(
                 f"The date '{date[:40]}' is not a date; write it as YYYY-MM-DD (e.g. 2024-12-03)."
             ) from None
-    place = " ".join((values.get("place") or "").split())
+    place = " ".join(clean_user_text(values.get("place") or "", "place").split())
     if len(place) > MAX_PLACE:
         raise InvalidRequest(f"The place is longer than {MAX_PLACE} characters; shorten it.")
     language = (values.get("language") or "").strip()

@@ -39,7 +39,9 @@ from assistant.store.models import DocumentRecord, UploadJob, utcnow
 log = logging.getLogger(__name__)
 
 MAX_FILES = 20  # per request
-STALL_AFTER = timedelta(minutes=30)  # a job not updated for this long died with its process
+# a job not updated for this long died with its process (queued jobs are touched whenever the
+# worker starts another file, and one file — a 100-page PDF with OCR — takes minutes, not 30)
+STALL_AFTER = timedelta(minutes=30)
 _queue: queue.Queue[tuple[Any, str]] = queue.Queue()
 _worker: threading.Thread | None = None
 _worker_lock = threading.Lock()
@@ -123,6 +125,7 @@ class Uploads:
 
     def enqueue(self, job_id: str) -> None:
         global _worker
+        _pending.add(job_id)
         _queue.put((self, job_id))
         with _worker_lock:
             if _worker is None or not _worker.is_alive():
@@ -155,6 +158,13 @@ class Uploads:
             job = session.get(UploadJob, job_id)
             if job is not None and job.status in ("done", "failed"):
                 job.dismissed = True
+
+    def touch(self, job_ids: set[str]) -> None:
+        if not job_ids:
+            return
+        with self.sessions.begin() as session:
+            for job in session.scalars(select(UploadJob).where(UploadJob.id.in_(sorted(job_ids)))):
+                job.updated_at = utcnow()
 
     def fail_stalled(self) -> None:
         """Jobs whose process died (a restart mid-upload) are shown as failed: upload the file again."""
@@ -261,12 +271,17 @@ class Uploads:
         log.info("upload %s: document %s %s by %r", job_id, doc.id, result, by)
 
 
+_pending: set[str] = set()  # jobs queued in this process, kept alive while they wait
+
+
 def _work() -> None:
     while True:
         uploads, job_id = _queue.get()
         try:
+            uploads.touch(_pending - {job_id})  # still waiting here, not stalled
             uploads.process(job_id)
         finally:
+            _pending.discard(job_id)
             _queue.task_done()
 
 

@@ -164,7 +164,8 @@ def test_bad_files_get_a_clear_reason_each_and_leave_the_index_alone(client, ass
     assert "empty.txt" in found["empty.txt"]["reason"]
     assert assistant.store.count() == before
     page = client.get("/staff/documents?status=failed")
-    assert len(table_ids(page.text)) == 4 and "encrypted" in page.text
+    assert len(table_ids(page.text)) == 4 and "محمي بكلمة مرور" in page.text  # the reason, in Arabic
+    assert "the PDF is encrypted" in client.get("/staff/documents?status=failed&lang=en").text
     with assistant.sessions() as session:
         assert session.scalars(select(AuditEntry)).all() == []
 
