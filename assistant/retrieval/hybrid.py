@@ -14,11 +14,12 @@ from assistant.retrieval.fusion import convex_combination, weighted_rrf
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.lexical_index import LexicalIndex
 from assistant.store.lexical_snapshot import LexicalSnapshot, LexicalSnapshots
-from assistant.types import Chunk, Hit
+from assistant.types import Chunk, Hit, SearchFilters
 
 log = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
+FILTER_KEYS = ("kind", "date", "place", "language")  # types.filter_metadata
 
 
 class HybridRetriever:
@@ -46,6 +47,10 @@ class HybridRetriever:
         self.candidate_k = candidate_k
         self.chunks: dict[str, Chunk] = {}
         self.titles: dict[str, str] = {}
+        # per document: its filter metadata as its chunks carry it (kind, date, place, language)
+        self.documents: dict[str, dict] = {}
+        self._document_order: list[str] = []  # document ids; _chunk_document indexes into it
+        self._chunk_document = np.zeros(0, dtype=np.int32)  # per lexical row: its document's index
         self.lexical = LexicalIndex([], [])
         self.snapshots = snapshots
         self.generation: str | None = None  # the index generation loaded (None: not known)
@@ -75,10 +80,21 @@ class HybridRetriever:
                 self.snapshots.prune(keep=generation)
         chunks: dict[str, Chunk] = {}
         titles: dict[str, str] = {}
-        for chunk, title in self.store.chunks_of_records(snapshot.records):
+        documents: dict[str, dict] = {}
+        for (chunk, title), (_, _, meta) in zip(
+            self.store.chunks_of_records(snapshot.records), snapshot.records, strict=True
+        ):
             chunks[chunk.id] = chunk
             titles[chunk.document_id] = title
+            if chunk.document_id not in documents:
+                documents[chunk.document_id] = {k: meta[k] for k in FILTER_KEYS if k in meta}
+        order = list(documents)
+        position = {d: i for i, d in enumerate(order)}
+        self._chunk_document = np.array(
+            [position[chunks[cid].document_id] for cid in snapshot.index.ids], dtype=np.int32
+        )
         self.chunks, self.titles, self.lexical = chunks, titles, snapshot.index
+        self.documents, self._document_order = documents, order
         self.generation, self.loaded_from, self.loaded = generation, loaded_from, True
         log.info(
             "retriever loaded %d chunks of generation %s from %s in %.2fs",
@@ -98,10 +114,32 @@ class HybridRetriever:
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed_queries([query])[0]
 
+    def allowed(self, filters: SearchFilters) -> np.ndarray:
+        """Boolean mask over the lexical index's rows: the chunks whose document passes ``filters``."""
+        passing = np.fromiter(
+            (filters.matches(d, self.documents[d]) for d in self._document_order),
+            dtype=bool,
+            count=len(self._document_order),
+        )
+        return passing[self._chunk_document] if len(passing) else np.zeros(0, dtype=bool)
+
     def search(
-        self, query: str, k: int, *, mode: Mode = "hybrid", query_vector: np.ndarray | None = None
+        self,
+        query: str,
+        k: int,
+        *,
+        mode: Mode = "hybrid",
+        query_vector: np.ndarray | None = None,
+        filters: SearchFilters | None = None,
     ) -> list[Hit]:
+        """The top ``k`` chunks. ``filters`` restrict both sides alike: BM25 scores only the chunks
+        of the documents that pass (a mask from the catalogue), Chroma gets the same filter as a
+        ``where`` on the metadata every chunk carries."""
         if not self.chunks:
+            return []
+        allowed = self.allowed(filters) if filters else None
+        n_allowed = len(self.chunks) if allowed is None else int(allowed.sum())
+        if n_allowed == 0:
             return []
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
@@ -109,11 +147,13 @@ class HybridRetriever:
             vector = self.embed_query(query) if query_vector is None else query_vector
             dense = [
                 (cid, s)
-                for cid, s in self.store.query_chunks(vector, self.candidate_k, known=len(self.chunks))
+                for cid, s in self.store.query_chunks(
+                    vector, self.candidate_k, known=n_allowed, filters=filters
+                )
                 if cid in self.chunks
             ]
         if mode in ("hybrid", "lexical"):
-            lexical = self.lexical.search(query, self.candidate_k)
+            lexical = self.lexical.search(query, self.candidate_k, allowed)
         dense_info = {cid: (rank, s) for rank, (cid, s) in enumerate(dense, start=1)}
         lexical_info = {cid: (rank, s) for rank, (cid, s) in enumerate(lexical, start=1)}
         if mode == "dense":

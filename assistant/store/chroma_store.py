@@ -333,7 +333,9 @@ class ChromaStore:
                     documents=[c.text for c in part],
                     embeddings=vectors[a:b],  # type: ignore[arg-type]
                     metadatas=[
-                        chunk_metadata(c, titles[c.document_id], counts.get(c.id), described.get(c.document_id))
+                        chunk_metadata(
+                            c, titles[c.document_id], counts.get(c.id), described.get(c.document_id)
+                        )
                         for c in part
                     ],
                 )
