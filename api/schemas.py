@@ -46,7 +46,7 @@ StringOrList = list[str] | str | None
 
 
 class Filters(RequestModel):
-    """Restrict retrieval to some documents (docs/api.md, "Filters"). Every field is optional and
+    """Restrict retrieval to some documents (README.md, "API", Filters). Every field is optional and
     every set field must hold; the values of one field are alternatives. A single string counts as
     a list of one. Unknown fields, unknown kinds and dates that are not YYYY-MM-DD are a 422."""
 

@@ -1,5 +1,5 @@
 """Metadata filters for search and chat: parsed and checked in one place for the API, the CLI and
-the LangChain retriever. The wire form (docs/api.md, "Filters") is an object::
+the LangChain retriever. The wire form (README.md, "API", Filters) is an object::
 
     {"kind": ["declaration"], "date_from": "2018-01-01", "date_to": "2019-12-31",
      "place": ["ميلبورن، أستراليا"], "language": ["ar"], "document_ids": ["melbourne-declaration-2018"]}
