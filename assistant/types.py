@@ -17,7 +17,12 @@ def date_number(date: str | None) -> int:
 
 def filter_metadata(kind: str, date: str | None, place: str | None, language: str) -> dict[str, str | int]:
     """The document metadata every chunk carries for filtering (Chroma has no null: "" and 0)."""
-    return {"kind": kind or "other", "date": date_number(date), "place": place or "", "language": language or ""}
+    return {
+        "kind": kind or "other",
+        "date": date_number(date),
+        "place": place or "",
+        "language": language or "",
+    }
 
 
 @dataclass(frozen=True)

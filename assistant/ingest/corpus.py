@@ -80,7 +80,8 @@ def read_sidecar(path: Path) -> dict[str, Any]:
             raw = sidecar.read_text(encoding="utf-8")
             data = (json.loads(raw) if kind == "JSON" else yaml.safe_load(raw)) or {}
         except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise DocumentLoadError(f"{sidecar.name}: the metadata file is not valid {kind} ({exc}).") from exc
+            message = f"{sidecar.name}: the metadata file is not valid {kind} ({exc})."
+            raise DocumentLoadError(message) from exc
         if not isinstance(data, dict):
             raise DocumentLoadError(f"{sidecar.name}: the metadata file must be a mapping of key: value.")
         return data
@@ -101,7 +102,8 @@ def read_folder_metadata(folder: Path) -> dict[str, dict[str, Any]]:
         raise DocumentLoadError(f"{FOLDER_METADATA}: not valid JSON ({exc}).") from exc
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise DocumentLoadError(
-            f'{FOLDER_METADATA}: must be an object of file name → metadata, e.g. {{"report.pdf": {{"kind": "brief"}}}}.'
+            f"{FOLDER_METADATA}: must be an object of file name → metadata, "
+            'e.g. {"report.pdf": {"kind": "brief"}}.'
         )
     return data
 

@@ -333,7 +333,9 @@ class ChromaStore:
                     documents=[c.text for c in part],
                     embeddings=vectors[a:b],  # type: ignore[arg-type]
                     metadatas=[
-                        chunk_metadata(c, titles[c.document_id], counts.get(c.id), described.get(c.document_id))
+                        chunk_metadata(
+                            c, titles[c.document_id], counts.get(c.id), described.get(c.document_id)
+                        )
                         for c in part
                     ],
                 )
@@ -466,6 +468,21 @@ class ChromaStore:
             )
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def score_chunks(self, query_vector: np.ndarray, chunk_ids: Sequence[str]) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the given chunks, best first: exact scores from their
+        stored vectors, fetched by id (for a filter that few chunks pass)."""
+        if not chunk_ids:
+            return []
+        res = self._call(lambda: self.chunks.get(ids=list(chunk_ids), include=["embeddings"]))
+        if not res["ids"]:
+            return []
+        vectors = np.asarray(res["embeddings"], dtype=np.float32)
+        q = np.asarray(query_vector, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-12)
+        scores = vectors @ q / np.maximum(norms, 1e-12)
+        order = np.argsort(-scores, kind="stable")
+        return [(res["ids"][i], float(scores[i])) for i in order]
 
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[tuple[SentenceRecord, np.ndarray]]:
         """Sentence records and vectors of the chunks, in chunk order, then document order.

@@ -98,7 +98,8 @@ def test_stated_metadata_wins_sidecar_over_folder_file(tmp_path):
     assert docs["a"].metadata_origin["kind"] == "sidecar"
     assert docs["a"].metadata_origin["place"] == "folder"
     assert docs["a"].metadata_origin["date"] == "guessed"
-    assert docs["b"].date is None and docs["b"].metadata_origin["date"] == "folder"  # stated null: not guessed
+    # stated as null: not guessed
+    assert docs["b"].date is None and docs["b"].metadata_origin["date"] == "folder"
     assert (docs["c"].kind, docs["c"].metadata_origin["kind"]) == ("declaration", "guessed")
     assert load_document(a, tmp_path).kind == "event_report"
     assert load_document(b, tmp_path).date is None
@@ -128,7 +129,8 @@ def test_every_chunk_carries_its_documents_filter_metadata(settings, fake_embedd
     records = list(assistant.store.iter_records())
     summit = [m for _, _, m in records if m["document_id"] == "fifth-global-summit-nlc-2024"]
     assert summit and all(
-        (m["kind"], m["date"], m["place"], m["language"]) == ("event_report", 20241203, "كيب تاون، جنوب أفريقيا", "ar")
+        (m["kind"], m["date"], m["place"], m["language"])
+        == ("event_report", 20241203, "كيب تاون، جنوب أفريقيا", "ar")
         for m in summit
     )
     about = [m for _, _, m in records if m["document_id"] == "about-scn"]
