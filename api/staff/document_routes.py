@@ -73,12 +73,13 @@ def list_page(
     place: Annotated[str, Query(max_length=200)] = "",
     format: Annotated[str, Query(max_length=10)] = "",
     status: Annotated[str, Query(max_length=20)] = "",
+    year: Annotated[str, Query(max_length=4)] = "",
     sort: Annotated[str, Query(max_length=20)] = "ingested",
     order: Annotated[str, Query(max_length=4)] = "desc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     filters = DocumentFilters(
-        q, kind, language, place, format, status, sort if sort in SORTS else "ingested", order, page
+        q, kind, language, place, format, status, year, sort if sort in SORTS else "ingested", order, page
     )
     return documents_page(request, filters)
 

@@ -20,6 +20,7 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
     "doc_date": ("التاريخ", "Date"),
     "doc_place": ("المكان", "Place"),
     "doc_language": ("اللغة", "Language"),
+    "doc_year": ("السنة", "Year"),
     "doc_format": ("الصيغة", "Format"),
     "doc_pages": ("الصفحات", "Pages"),
     "doc_chunks": ("المقاطع", "Chunks"),

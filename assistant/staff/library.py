@@ -27,6 +27,7 @@ from assistant.errors import InvalidRequest, NotFound
 from assistant.ingest.corpus import SIDECAR_SUFFIX, SIDECAR_SUFFIXES
 from assistant.ingest.run import redescribe_document, remove_documents
 from assistant.staff.audit import AuditLog
+from assistant.store.documents import DocumentStore
 from assistant.store.models import AnswerRecord, DocumentRecord, UploadJob
 from assistant.store.stores import Stores
 from assistant.text.safety import clean_user_text
@@ -61,6 +62,7 @@ class DocumentFilters:
     place: str = ""
     format: str = ""
     status: str = ""
+    year: str = ""
     sort: str = "ingested"
     order: str = "desc"
     page: int = 1
@@ -70,6 +72,7 @@ class DocumentFilters:
         self.q = self.q.strip()[:200]
         self.kind = self.kind if self.kind in DOCUMENT_KINDS else ""
         self.status = self.status if self.status in STATUSES else ""
+        self.year = self.year if re.fullmatch(r"\d{4}", self.year) else ""
         self.sort = self.sort if self.sort in SORTS else "ingested"
         self.order = "asc" if self.order == "asc" else "desc"
         self.page = max(1, self.page)
@@ -82,7 +85,7 @@ class DocumentTable:
     total: int
     page: int
     pages: int
-    facets: dict[str, list[str]] = field(default_factory=dict)  # the values present, for the filters
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # {name: [{value, count}]}
 
 
 def file_format(source_path: str) -> str:
@@ -156,11 +159,15 @@ class Library:
             }
             for job in jobs
         ]
-        facets = {
-            "language": sorted({r["language"] for r in rows if r["language"]}),
-            "place": sorted({r["place"] for r in rows if r["place"]}),
-            "format": sorted({r["format"] for r in rows if r["format"] != "—"}),
-        }
+        # the facet counts of GET /v1/documents (store/documents.py), and the formats present
+        facets: dict[str, list[dict[str, Any]]] = DocumentStore(self.sessions).facets()
+        formats: dict[str, int] = {}
+        for r in rows:
+            if r["status"] == "indexed" and r["format"] != "—":
+                formats[r["format"]] = formats.get(r["format"], 0) + 1
+        facets["format"] = [
+            {"value": v, "count": n} for v, n in sorted(formats.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
         if f.q:
             words = f.q.casefold().split()
             rows = [r for r in rows if all(w in f"{r['title']} {r['id'] or ''}".casefold() for w in words)]
@@ -168,6 +175,8 @@ class Library:
             wanted = getattr(f, key)
             if wanted:
                 rows = [r for r in rows if r[key] == wanted]
+        if f.year:
+            rows = [r for r in rows if (r["date"] or "").startswith(f.year)]
         rows.sort(key=_sort_key(f.sort), reverse=f.order == "desc")
         if f.order == "desc":  # missing values last in both directions
             rows.sort(key=lambda r: r[f.sort] in (None, ""))

@@ -312,3 +312,15 @@ def test_anonymous_requests_are_refused(client):
     assert client.get("/staff/documents/uploads/progress").status_code == 401
     response = client.get("/staff/documents", follow_redirects=False)
     assert response.status_code == 303 and "/staff/login" in response.headers["location"]
+
+
+def test_filters_offer_the_facet_counts_of_the_documents_api(client, assistant):
+    sign_in(client, REVIEWER)
+    facets = client.get("/v1/documents").json()["facets"]
+    page = client.get("/staff/documents?lang=en").text
+    for name in ("language", "place", "year"):
+        for facet in facets[name]:
+            assert f'value="{facet["value"]}"' in page and f'{facet["value"]} ({facet["count"]})' in page
+    year = facets["year"][0]
+    rows = table_ids(client.get(f"/staff/documents?year={year['value']}").text)
+    assert len(rows) == year["count"]

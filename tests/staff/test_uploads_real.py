@@ -24,6 +24,7 @@ FIRST = (
     "استضافت مدينة الرباط ورشة عمل لشبكة المدن القوية حول إشراك الشباب في الوقاية من التطرف العنيف. "
     "وقدّم المنسقون المحليون تجارب مجالس الشباب في الأحياء، واتفق المشاركون على إنشاء منصة لتبادل الخبرات.\n"
 )
+YOUTH = "ما الذي اتفق عليه المشاركون بشأن مجالس الشباب في الرباط؟"
 SECOND = (
     "# ورشة الرباط للمدن القوية\n\n"
     "ناقشت ورشة الرباط دور مراكز الرعاية الصحية النفسية في دعم الأسر المتضررة من الاستقطاب. "
@@ -55,7 +56,7 @@ def test_upload_replace_duplicate_delete_and_the_folder_run(assistant, tmp_path)
 
     added = run(uploads, "rabat-workshop.md", FIRST)
     assert (added["status"], added["result"]) == ("done", "added")
-    assert top_document(assistant, "ما الذي اتفق عليه المشاركون بشأن مجالس الشباب في الرباط؟") == "rabat-workshop"
+    assert top_document(assistant, YOUTH) == "rabat-workshop"
     first_chunks = assistant.store.chunk_ids_of("rabat-workshop")
     assert first_chunks and assistant.store.count() == chunks_before + len(first_chunks)
 
@@ -107,4 +108,4 @@ def test_a_failing_upload_leaves_the_served_index_alone(assistant, monkeypatch):
     assert failed["status"] == "failed" and "error id" in failed["reason"]
     assert assistant.store.chunk_ids_of("rabat-workshop") == kept and assistant.store.count() == before
     assert (assistant.stores.uploads_dir / "rabat-workshop.md").read_text(encoding="utf-8") == FIRST
-    assert top_document(assistant, "ما الذي اتفق عليه المشاركون بشأن مجالس الشباب في الرباط؟") == "rabat-workshop"
+    assert top_document(assistant, YOUTH) == "rabat-workshop"
