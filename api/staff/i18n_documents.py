@@ -144,6 +144,10 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
     "action_replace": ("استبدال", "replace"),
     "action_edit": ("تعديل", "edit"),
     "action_delete": ("حذف", "delete"),
+    "audit_key_file": ("الملف", "file"),
+    "audit_key_origin": ("المصدر", "source"),
+    "audit_key_chunks": ("المقاطع", "chunks"),
+    "audit_key_pages": ("الصفحات", "pages"),
     "audit_changed": ("تغيّر", "changed"),
 }
 
