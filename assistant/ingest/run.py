@@ -22,7 +22,7 @@ from assistant.errors import DiskFull, NotFound, is_disk_full
 from assistant.ingest.indexer import Indexer, IngestReport
 from assistant.store.index_state import bump_generation, new_generation
 from assistant.store.lexical_snapshot import LexicalSnapshot
-from assistant.store.models import DocumentRecord
+from assistant.store.models import DocumentRecord, UploadJob
 from assistant.store.stores import Stores
 from assistant.types import SourceDocument, filter_metadata
 
@@ -84,7 +84,30 @@ def ingest(
                 merge_reports(report, indexer.run(uploads, progress=progress, origin="upload"))
         if report.changed or rebuild:
             publish(stores)
+        record_failures(stores, report)
     return report
+
+
+FOLDER_RUN = "assistant ingest"  # UploadJob.created_by of the files a folder run could not ingest
+
+
+def record_failures(stores: Stores, report: IngestReport) -> None:
+    """The files this run could not ingest, for the documents page (status "failed" with the
+    reason): rows of ``upload_jobs`` by ``FOLDER_RUN``, replaced at every run."""
+    with stores.sessions.begin() as session:
+        session.query(UploadJob).filter(UploadJob.created_by == FOLDER_RUN).delete()
+        for file in report.files:
+            if file.status == "failed":
+                session.add(
+                    UploadJob(
+                        filename=file.file[:255],
+                        status="failed",
+                        stage="extracting",
+                        reason=file.reason,
+                        document_id=file.document_id[:200],
+                        created_by=FOLDER_RUN,
+                    )
+                )
 
 
 def merge_reports(into: IngestReport, other: IngestReport) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import String, cast, select
 
 from assistant.errors import InvalidRequest, NotFound
 from assistant.ingest.corpus import SIDECAR_SUFFIX, SIDECAR_SUFFIXES
-from assistant.ingest.run import redescribe_document, remove_documents
+from assistant.ingest.run import FOLDER_RUN, redescribe_document, remove_documents
 from assistant.staff.audit import AuditLog
 from assistant.store.documents import DocumentStore
 from assistant.store.models import AnswerRecord, DocumentRecord, UploadJob
@@ -154,7 +154,7 @@ class Library:
                 "ingested": job.created_at,
                 "status": "processing" if job.status in ("queued", "processing") else "failed",
                 "reason": job.reason,
-                "origin": "upload",
+                "origin": "folder" if job.created_by == FOLDER_RUN else "upload",
                 "job_id": job.id,
             }
             for job in jobs

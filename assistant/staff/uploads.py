@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from assistant.errors import AssistantError, InvalidRequest
 from assistant.ingest.corpus import SIDECAR_SUFFIXES, LoadFailure, document_id, load_one
-from assistant.ingest.run import ingest_documents
+from assistant.ingest.run import FOLDER_RUN, ingest_documents
 from assistant.staff.library import Library
 from assistant.store.models import DocumentRecord, UploadJob, utcnow
 
@@ -147,7 +147,7 @@ class Uploads:
         with self.sessions() as session:
             rows = session.scalars(
                 select(UploadJob)
-                .where(UploadJob.dismissed.is_(False))
+                .where(UploadJob.dismissed.is_(False), UploadJob.created_by != FOLDER_RUN)
                 .order_by(UploadJob.created_at.desc())
                 .limit(limit)
             )

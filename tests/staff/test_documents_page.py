@@ -324,3 +324,15 @@ def test_filters_offer_the_facet_counts_of_the_documents_api(client, assistant):
     year = facets["year"][0]
     rows = table_ids(client.get(f"/staff/documents?year={year['value']}").text)
     assert len(rows) == year["count"]
+
+
+def test_files_the_folder_run_could_not_ingest_are_listed_as_failed(client, assistant, corpus_copy):
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog garbage\n%%EOF\n")
+    ingest_into(assistant, corpus_copy, progress=False)
+    sign_in(client, ADMIN)
+    failed = client.get("/staff/documents?status=failed&lang=en")
+    assert table_ids(failed.text) == ["broken"] and "damaged or not a valid PDF" in failed.text
+    assert 'data-testid="upload-job"' not in failed.text  # not an upload
+    (corpus_copy / "broken.pdf").unlink()
+    ingest_into(assistant, corpus_copy, progress=False)  # the next run replaces the list
+    assert table_ids(client.get("/staff/documents?status=failed").text) == []
