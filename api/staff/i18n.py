@@ -419,3 +419,15 @@ def translate_error(message: str | None, lang: str) -> tuple[str, str]:
         if found:
             return arabic.format(message, *found.groups()), "ar"
     return message, "en"
+
+
+def _add_documents_strings() -> None:
+    """The documents page's strings live in their own module (api/staff/i18n_documents.py)."""
+    global ERRORS_AR
+    from api.staff.i18n_documents import DOCUMENT_ERRORS_AR, DOCUMENT_STRINGS
+
+    STRINGS.update(DOCUMENT_STRINGS)
+    ERRORS_AR = ERRORS_AR + DOCUMENT_ERRORS_AR
+
+
+_add_documents_strings()

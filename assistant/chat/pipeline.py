@@ -21,7 +21,7 @@ from assistant.chat.followups import QuestionRewriter, Turn
 from assistant.config import Settings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma_store import ChromaStore
-from assistant.types import Answer, Hit, Retrieval
+from assistant.types import Answer, Hit, Retrieval, SearchFilters
 
 if TYPE_CHECKING:
     from assistant.reader.reading import SentenceReader
@@ -60,23 +60,29 @@ class AnswerPipeline:
         turns = [Turn(question=q, standalone=s, answer=a) for q, s, a in history]
         return self.rewriter.rewrite(question, turns)
 
-    def search(self, question: str, k: int) -> list[Hit]:
+    def search(self, question: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         """The top ``k`` chunks: fused, then reranked by the reader when it is on."""
         if self.reader is None:
-            return self.retriever.search(question, k)
-        return self.retrieve_evidence(question, k=k).hits
+            return self.retriever.search(question, k, filters=filters)
+        return self.retrieve_evidence(question, k=k, filters=filters).hits
 
-    def retrieve_evidence(self, question: str, *, k: int | None = None) -> Retrieval:
-        """Hybrid retrieval, sentence evidence, the support score and, with the reader on, the
-        reader's order of the evidence and chunks and its answerability; ``decline`` says why the
-        evidence cannot answer (or None)."""
+    def retrieve_evidence(
+        self, question: str, *, k: int | None = None, filters: SearchFilters | None = None
+    ) -> Retrieval:
+        """Hybrid retrieval (within ``filters``), sentence evidence, the support score and, with the
+        reader on, the reader's order of the evidence and chunks and its answerability; ``decline``
+        says why the evidence cannot answer (or None)."""
         q_states = None
         neural = self.reader is not None and getattr(self.reader, "kind", "") != "features"
         if neural:
             vector, q_states = self.reader.question_states(question)
         else:
             vector = self.retriever.embed_query(question)
-        hits = self.retriever.search(question, k or self.settings.retrieval_k, query_vector=vector)
+        hits = self.retriever.search(
+            question, k or self.settings.retrieval_k, query_vector=vector, filters=filters
+        )
+        if not hits:  # nothing passes the filters (or nothing matches at all): nothing to answer from
+            return Retrieval([], [], 0.0, "weak_evidence")
         lexical = self.retriever.lexical
         weights = lexical.query_weights(question)
         evidence = score_evidence(
@@ -142,8 +148,11 @@ class AnswerPipeline:
             return None
         return Answer(text=verdict.reply or "", refused=True, refusal_reason=verdict.category)
 
-    def answer(self, question: str, history: History = ()) -> tuple[Answer, list[Hit], str]:
-        """(answer, hits, standalone question): rewrite, retrieve, then refuse or generate."""
+    def answer(
+        self, question: str, history: History = (), filters: SearchFilters | None = None
+    ) -> tuple[Answer, list[Hit], str]:
+        """(answer, hits, standalone question): rewrite, retrieve (within ``filters``), then refuse
+        or generate."""
         started = time.perf_counter()
         declined = self.declined(question)
         if declined is not None:
@@ -154,7 +163,7 @@ class AnswerPipeline:
             )
             return declined, [], question
         standalone = self.standalone(question, history)
-        found = self.retrieve_evidence(standalone)
+        found = self.retrieve_evidence(standalone, filters=filters)
         if found.decline:
             result = refusal(found.support, found.decline)
         else:

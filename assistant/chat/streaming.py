@@ -14,7 +14,7 @@ from assistant.answer.base import RESET, refusal, split_deltas
 from assistant.chat.pipeline import AnswerPipeline
 from assistant.errors import AssistantError
 from assistant.store.conversations import ConversationStore
-from assistant.types import Answer, Citation, Retrieval, StreamEvent
+from assistant.types import Answer, Citation, Retrieval, SearchFilters, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +37,18 @@ def stream_answer(
     question: str,
     conversation_id: str | None,
     history: list[tuple[str, str, str]] | None = None,
+    filters: SearchFilters | None = None,
 ) -> Iterator[StreamEvent]:
-    """``history`` given explicitly (OpenAI-style requests carry it) wins over the stored one."""
+    """``history`` given explicitly (OpenAI-style requests carry it) wins over the stored one;
+    ``filters`` restrict retrieval."""
     try:
         if history is None:
             history = conversations.history(conversation_id)
         declined = pipeline.declined(question)
         standalone = question if declined else pipeline.standalone(question, history)
-        found = Retrieval([], [], 0.0) if declined else pipeline.retrieve_evidence(standalone)
+        found = (
+            Retrieval([], [], 0.0) if declined else pipeline.retrieve_evidence(standalone, filters=filters)
+        )
         answer: Answer | None = None
         if declined or found.decline:
             answer = declined or refusal(found.support, found.decline or "weak_evidence")
