@@ -150,9 +150,11 @@ class Assistant:
         question = self._checked(question, "message")
         self.conversations.check(conversation_id)
         history = self.conversations.history(conversation_id)
+        started = time.perf_counter()
         result, hits, standalone = self._answer(question, history)
+        latency_ms = (time.perf_counter() - started) * 1000
         conversation_id, answer_id = self.conversations.save(
-            conversation_id, question, standalone, result, hits
+            conversation_id, question, standalone, result, hits, latency_ms
         )
         return result, conversation_id, answer_id
 
@@ -174,6 +176,8 @@ class Assistant:
         """One stateless exchange whose history the caller carries (OpenAI-style); stored for review."""
         question = self._checked(question, "message")
         history = clean_history(history)
+        started = time.perf_counter()
         result, hits, standalone = self._answer(question, history)
-        _, answer_id = self.conversations.save(None, question, standalone, result, hits)
+        latency_ms = (time.perf_counter() - started) * 1000
+        _, answer_id = self.conversations.save(None, question, standalone, result, hits, latency_ms)
         return result, answer_id

@@ -264,3 +264,37 @@ class SentenceState(Base):
     layer: Mapped[int] = mapped_column(Integer)
     tokens: Mapped[int] = mapped_column(Integer)
     states: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AnswerStats(Base):
+    """The figures of one answer, without its text: what /staff/insights counts. Written with the answer
+    (assistant/store/usage.py) and kept when retention deletes the answer, so aggregates survive."""
+
+    __tablename__ = "answer_stats"
+
+    answer_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # no foreign key: outlives it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    refusal_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: stored before it was measured
+    language: Mapped[str] = mapped_column(String(12), default="other")  # text/language_mix.py
+    cited_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    thumbs_up: Mapped[int] = mapped_column(Integer, default=0)
+    thumbs_down: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GapCheck(Base):
+    """A content-gap group marked covered: its questions re-asked, and how many are now answered.
+    Holds answer ids and counts only (no question text), so it outlives retention too."""
+
+    __tablename__ = "gap_checks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    checked_by: Mapped[str | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    answer_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the group's questions
+    answered_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # those answered on re-asking
+    asked: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
