@@ -332,7 +332,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "last_30_days": ("آخر 30 يومًا", "Last 30 days"),
     "totals": ("المجاميع", "Totals"),
     "questions": ("الأسئلة", "Questions"),
-    "questions_word": ("سؤالًا", "questions"),
     "answered": ("أُجيب عنها", "Answered"),
     "refused_plural": ("رُفضت", "Refused"),
     "thumbs_up": ("👍 إعجاب", "👍 Thumbs up"),
