@@ -41,8 +41,14 @@ def main(path: Path = REPO / "evalsets" / "gap_groups.jsonl") -> None:
     off_diagonal = ~np.eye(len(rows), dtype=bool)
     within, across = distance[same & off_diagonal], distance[~same]
     print(f"{len(rows)} questions, {len(set(topics))} topics")
-    print(f"within a topic: median {np.median(within):.3f}  p90 {np.percentile(within, 90):.3f}  max {within.max():.3f}")
-    print(f"across topics:  min {across.min():.3f}  p10 {np.percentile(across, 10):.3f}  median {np.median(across):.3f}")
+    print(
+        f"within a topic: median {np.median(within):.3f}  p90 {np.percentile(within, 90):.3f}  "
+        f"max {within.max():.3f}"
+    )
+    print(
+        f"across topics:  min {across.min():.3f}  p10 {np.percentile(across, 10):.3f}  "
+        f"median {np.median(across):.3f}"
+    )
     print(f"{'threshold':>9} {'groups':>6} {'ARI':>6} {'purity':>6} {'split':>5}")
     best = (-1.0, 0.0)
     for threshold in THRESHOLDS:

@@ -127,7 +127,14 @@ def install_error_pages(app: FastAPI) -> None:
 
 
 def install_staff(app: FastAPI, settings: Settings) -> None:
-    from api.staff import account_routes, auth_routes, dataset_routes, insights_routes, review_routes, run_routes
+    from api.staff import (
+        account_routes,
+        auth_routes,
+        dataset_routes,
+        insights_routes,
+        review_routes,
+        run_routes,
+    )
 
     configured = settings.secret_key
     secure = settings.secure_cookies

@@ -283,10 +283,12 @@ def daily_bars(
     highest = max(sum(int(day.get(key, 0) or 0) for key, _ in series) for day in days)
     body = []
     x = 10
-    for i, (key, colour) in enumerate(series):  # legend, on one line
+    for key, colour in series:  # legend, on one line
         name = labels.get(key, key)
         body.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
-        body.append(f'<text x="{x + 16}" y="16" font-size="12" fill="#111827">{escape(_short(name, 40))}</text>')
+        body.append(
+            f'<text x="{x + 16}" y="16" font-size="12" fill="#111827">{escape(_short(name, 40))}</text>'
+        )
         x += 16 + 7 * min(len(name), 40) + 20
     base = top + plot_h
     body.append(f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#6b7280"/>')
@@ -294,7 +296,8 @@ def daily_bars(
         y = base - plot_h * value / highest
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#e5e7eb"/>')
         body.append(
-            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" fill="#374151" text-anchor="end">{value}</text>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" fill="#374151" '
+            f'text-anchor="end">{value}</text>'
         )
     every = max(1, int(math.ceil(44 / slot)))  # one date label per ~44 px
     for d, day in enumerate(days):
@@ -305,9 +308,9 @@ def daily_bars(
             h = plot_h * count / highest
             if count:
                 body.append(
-                    f'<rect x="{x0 + 1:.1f}" y="{y - h:.1f}" width="{max(1.0, slot - 2):.1f}" height="{h:.1f}" '
-                    f'fill="{colour}"><title>{escape(str(day["date"]))} · {escape(labels.get(key, key))}: '
-                    f"{count}</title></rect>"
+                    f'<rect x="{x0 + 1:.1f}" y="{y - h:.1f}" width="{max(1.0, slot - 2):.1f}" '
+                    f'height="{h:.1f}" fill="{colour}"><title>{escape(str(day["date"]))} · '
+                    f"{escape(labels.get(key, key))}: {count}</title></rect>"
                 )
             y -= h
         if d % every == 0:

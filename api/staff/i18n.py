@@ -395,9 +395,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "يعيد طرح أسئلة المجموعة على المساعد كما هو الآن ويحفظ عدد ما صار له جواب.",
         "Re-asks the group's questions to the assistant as it is now and stores how many are answered.",
     ),
-    "mark_covered_admins": ("إعادة طرح الأسئلة متاحة للمشرفين.", "Re-asking the questions is for administrators."),
+    "mark_covered_admins": (
+        "إعادة طرح الأسئلة متاحة للمشرفين.",
+        "Re-asking the questions is for administrators.",
+    ),
     "more_groups": ("مجموعات أخرى غير معروضة:", "More groups not shown:"),
-    "no_gaps": ("لا توجد أسئلة مرفوضة أو ذات تقييم سلبي في هذه الفترة.", "No refused or thumbs-down questions in this period."),
+    "no_gaps": (
+        "لا توجد أسئلة مرفوضة أو ذات تقييم سلبي في هذه الفترة.",
+        "No refused or thumbs-down questions in this period.",
+    ),
     "recent_checks": ("آخر عمليات إعادة الطرح", "Recent checks"),
     "reasked": ("أُعيد طرحها", "Re-asked"),
     "no_checks": ("لم تُعِد طرح أي مجموعة بعد.", "No group has been checked yet."),

@@ -107,7 +107,10 @@ def export_daily(request: Request, user: UserDep, fmt: str = "csv") -> Response:
     return download(figures.daily, DAILY_COLUMNS, fmt, name)
 
 
-def _gaps_page(request: Request, assistant: Assistant, period: Period, error: str | None, form: dict) -> Response:
+@router.get("/insights/gaps")
+def gaps_page(request: Request, user: UserDep) -> Response:
+    assistant: Assistant = request.app.state.assistant
+    period, error, form = _period(request)
     settings = assistant.settings
     assistant.refresh()
     gaps = content_gaps(
@@ -136,23 +139,13 @@ def _gaps_page(request: Request, assistant: Assistant, period: Period, error: st
     )
 
 
-@router.get("/insights/gaps")
-def gaps_page(request: Request, user: UserDep) -> Response:
-    assistant: Assistant = request.app.state.assistant
-    period, error, form = _period(request)
-    return _gaps_page(request, assistant, period, error, form)
-
-
 @router.post("/insights/gaps/check")
 async def mark_covered(
-    request: Request,
-    user: AdminDep,
-    answer_ids: list[str] = Form(default_factory=list),
-    date_from: str = Form(""),
-    date_to: str = Form(""),
+    request: Request, user: AdminDep, date_from: str = Form(""), date_to: str = Form("")
 ) -> Response:
     """Re-ask the group's questions through the answering pipeline; the result is stored and shown."""
     assistant: Assistant = request.app.state.assistant
+    answer_ids = [str(v) for v in (await request.form()).getlist("answer_ids")]
     back = "/staff/insights/gaps?" + urlencode({"date_from": date_from[:20], "date_to": date_to[:20]})
     try:
         check = await run_in_threadpool(

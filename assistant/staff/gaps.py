@@ -178,7 +178,8 @@ def content_gaps(
         group.documents = closest_documents(search, group)
         groups.append(group)
     log.info("content gaps: %d questions, %d groups", len(questions), len(indices))
-    return Gaps(groups, total, len(questions), max(0, len(indices) - MAX_GROUPS), retention_cutoff(retention_days))
+    hidden = max(0, len(indices) - MAX_GROUPS)
+    return Gaps(groups, total, len(questions), hidden, retention_cutoff(retention_days))
 
 
 def check_group(

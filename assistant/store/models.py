@@ -276,7 +276,7 @@ class AnswerStats(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     refused: Mapped[bool] = mapped_column(Boolean, default=False)
     refusal_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: stored before it was measured
+    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: stored before measuring
     language: Mapped[str] = mapped_column(String(12), default="other")  # text/language_mix.py
     cited_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     thumbs_up: Mapped[int] = mapped_column(Integer, default=0)

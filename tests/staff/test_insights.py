@@ -37,8 +37,11 @@ def _age(assistant, answer_id: str, days: float) -> None:
         session.execute(update(AnswerStats).where(AnswerStats.answer_id == answer_id).values(created_at=when))
 
 
-def _stored(assistant, question: str, *, refused: bool, reason: str | None, latency: float, days: float) -> str:
-    answer = Answer(text="لا أجد إجابة في الوثائق." if refused else "إجابة", refused=refused, refusal_reason=reason)
+def _stored(
+    assistant, question: str, *, refused: bool, reason: str | None, latency: float, days: float
+) -> str:
+    text = "لا أجد إجابة في الوثائق." if refused else "إجابة"
+    answer = Answer(text=text, refused=refused, refusal_reason=reason)
     _, answer_id = assistant.conversations.save(None, question, question, answer, [], latency)
     _age(assistant, answer_id, days)
     return answer_id
@@ -63,7 +66,8 @@ def _totals(html: str) -> dict[str, str]:
 
 def _table(html: str, table_id: str, attr: str) -> dict[str, int]:
     body = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
-    return {key: int(n) for key, n in re.findall(rf'<tr {attr}="([^"]+)">.*?<td class="num">(\d+)</td></tr>', body, re.S)}
+    rows = re.findall(rf'<tr {attr}="([^"]+)">.*?<td class="num">(\d+)</td></tr>', body, re.S)
+    return {key: int(n) for key, n in rows}
 
 
 def test_usage_page_counts_the_seeded_questions(client, assistant, seeded):
@@ -111,7 +115,12 @@ def test_daily_csv_and_a_chosen_period(client, assistant, seeded):
     by_day = {r["date"]: r for r in rows}
     assert rows[-1]["date"] == today.isoformat()
     assert by_day[today.isoformat()] == {
-        "date": today.isoformat(), "questions": "3", "answered": "3", "refused": "0", "thumbs_up": "1", "thumbs_down": "1",
+        "date": today.isoformat(),
+        "questions": "3",
+        "answered": "3",
+        "refused": "0",
+        "thumbs_up": "1",
+        "thumbs_down": "1",
     }
     three = (today - timedelta(days=3)).isoformat()
     assert by_day[three]["questions"] == "2" and by_day[three]["refused"] == "2"
