@@ -162,6 +162,10 @@ def test_mark_covered_reasks_and_stores_how_many_are_answered(client, assistant,
     assert denied.status_code == 403
     client.post("/staff/logout", data={"csrf_token": token})
     token = sign_in(client)
+    forged = client.post("/staff/insights/gaps/check", data={"csrf_token": "forged", "answer_ids": group})
+    assert forged.status_code == 403  # the session's CSRF token is required
+    with assistant.sessions() as session:
+        assert session.scalars(select(GapCheck)).all() == []
     page = client.post(
         "/staff/insights/gaps/check", data={"csrf_token": token, "answer_ids": group}, follow_redirects=True
     )
@@ -243,3 +247,21 @@ def test_signed_out_is_sent_to_sign_in(client):
     assert response.status_code == 303
     assert response.headers["location"].startswith("/staff/login")
     assert csrf(client)  # the sign-in page renders
+
+
+def test_streamed_and_openai_style_answers_store_their_figures(client, assistant):
+    streamed = client.post("/v1/chat", json={"message": DIALECT, "stream": True})
+    assert streamed.status_code == 200
+    answer_id = re.search(r'"answer_id": ?"([0-9a-f]+)"', streamed.text).group(1)
+    messages = [{"role": "user", "content": ENGLISH}]
+    completion = client.post("/v1/chat/completions", json={"model": "assistant", "messages": messages})
+    assert completion.status_code == 200, completion.text
+    with assistant.sessions() as session:
+        stats = {s.answer_id: s for s in session.scalars(select(AnswerStats))}
+        records = {r.id: r for r in session.scalars(select(AnswerRecord))}
+    assert set(stats) == set(records)  # every stored answer has its figures, written with it
+    assert stats[answer_id].language == "ar_dialect" and stats[answer_id].latency_ms > 0
+    (other,) = set(stats) - {answer_id}
+    assert stats[other].language == "en" and stats[other].latency_ms > 0
+    cited = list(dict.fromkeys(c["document_id"] for c in records[other].citations))
+    assert stats[other].cited_documents == cited
