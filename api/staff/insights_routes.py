@@ -116,7 +116,7 @@ def gaps_page(request: Request, user: UserDep) -> Response:
     gaps = content_gaps(
         assistant.sessions,
         assistant.embedder,
-        lambda question, k: assistant.search(question, k),
+        lambda question, k, vector: assistant.retriever.search(question, k, query_vector=vector),
         period,
         settings.retention_days,
     )

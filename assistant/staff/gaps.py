@@ -11,11 +11,16 @@ groups in Arabic MSA, dialect and English): see docs/staff.md, "Content gaps".
 Only text still stored and younger than the retention setting is read; answers and checks are named by
 id. The callers (api/staff/insights_routes.py) pass the search and the answering as functions, so this
 package does not depend on chat/.
+
+Question vectors are kept in memory between page loads (``VectorCache``), keyed by the embedder and
+the text; each load keeps only the current questions' vectors, so a purged question's vector goes with
+the next load.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +45,34 @@ EXAMPLES = 3
 MAX_CHECK = 60  # questions re-asked by one "mark covered"
 
 
+Search = Callable[[str, int, np.ndarray], list[Hit]]  # (question, k, its query vector) -> ranked hits
+
+
+class VectorCache:
+    """Query vectors of the gap questions, so a page load embeds only the questions new since the last."""
+
+    def __init__(self) -> None:
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def vectors(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+        keys = [(embedder.name, text) for text in texts]
+        with self._lock:
+            known = {key: self._vectors[key] for key in keys if key in self._vectors}
+        missing = list(dict.fromkeys(text for key, text in zip(keys, texts, strict=True) if key not in known))
+        if missing:
+            for text, vector in zip(missing, embedder.embed_queries(missing), strict=True):
+                known[(embedder.name, text)] = np.asarray(vector, dtype=np.float32)
+        with self._lock:
+            self._vectors = {key: known[key] for key in keys}  # only the current questions stay
+        if not keys:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([known[key] for key in keys])
+
+
+CACHE = VectorCache()
+
+
 @dataclass
 class GapQuestion:
     answer_id: str
@@ -53,6 +86,7 @@ class GapQuestion:
 @dataclass
 class GapGroup:
     questions: list[GapQuestion]  # the most central first
+    centre: np.ndarray | None = None  # the most central question's vector
     documents: list[str] = field(default_factory=list)  # closest documents (ids), best first
     check: GapCheck | None = None  # the latest "mark covered" over some of these questions
 
@@ -148,31 +182,32 @@ def _latest_checks(sessions: sessionmaker) -> list[GapCheck]:
         return list(session.scalars(select(GapCheck).order_by(GapCheck.created_at.desc()).limit(500)))
 
 
-def closest_documents(search: Callable[[str, int], list[Hit]], group: GapGroup, k: int = 5) -> list[str]:
-    """Documents of the chunks nearest the group's most central questions, by best reciprocal rank."""
-    scores: dict[str, float] = {}
-    for question in group.examples[:2]:
-        for rank, hit in enumerate(search(question.standalone, k), start=1):
-            doc = hit.chunk.document_id
-            scores[doc] = scores.get(doc, 0.0) + 1.0 / rank
-    return sorted(scores, key=lambda d: -scores[d])[:3]
+def closest_documents(search: Search, group: GapGroup, k: int = 8, top: int = 3) -> list[str]:
+    """The documents of the chunks the hybrid retrieval ranks highest for the group's most central
+    question (its vector reused), in rank order."""
+    documents: list[str] = []
+    for hit in search(group.questions[0].standalone, k, group.centre):
+        if hit.chunk.document_id not in documents:
+            documents.append(hit.chunk.document_id)
+    return documents[:top]
 
 
 def content_gaps(
     sessions: sessionmaker,
     embedder: Embedder,
-    search: Callable[[str, int], list[Hit]],
+    search: Search,
     period: Period,
     retention_days: int,
     threshold: float = DISTANCE_THRESHOLD,
+    cache: VectorCache = CACHE,
 ) -> Gaps:
     questions, total = gap_questions(sessions, period, retention_days)
-    vectors = embedder.embed_queries([q.standalone for q in questions]) if questions else np.zeros((0, 1))
-    indices = cluster(np.asarray(vectors, dtype=np.float32), threshold)
+    vectors = cache.vectors(embedder, [q.standalone for q in questions])
+    indices = cluster(vectors, threshold)
     checks = _latest_checks(sessions)
     groups = []
     for members in indices[:MAX_GROUPS]:
-        group = GapGroup([questions[i] for i in members])
+        group = GapGroup([questions[i] for i in members], centre=vectors[members[0]])
         ids = set(group.answer_ids)
         group.check = next((c for c in checks if ids & set(c.answer_ids)), None)
         group.documents = closest_documents(search, group)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import NotFound
 from assistant.store.models import AnswerRecord, Conversation, Message
-from assistant.store.usage import stats_row
+from assistant.store.usage import add_stats
 from assistant.types import Answer, Hit
 
 HISTORY_TURNS = 3  # previous exchanges used to rewrite a follow-up
@@ -99,7 +99,7 @@ class ConversationStore:
             )
             session.add(record)
             session.flush()
-            session.add(stats_row(record, refusal_reason=answer.refusal_reason, latency_ms=latency_ms))
+            add_stats(session, record, refusal_reason=answer.refusal_reason, latency_ms=latency_ms)
             session.add(Message(conversation_id=conversation.id, role="user", content=question))
             session.add(
                 Message(

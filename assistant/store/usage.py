@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.store.models import AnswerRecord, AnswerStats, FeedbackRecord
+from assistant.store.models import AnswerRecord, AnswerStats, AnswerStatsDocument, FeedbackRecord
 from assistant.text.language_mix import classify
 
 
@@ -27,18 +27,32 @@ def cited_documents(citations: Iterable[dict[str, Any]]) -> list[str]:
     return seen
 
 
-def stats_row(record: AnswerRecord, *, refusal_reason: str | None, latency_ms: float | None) -> AnswerStats:
-    return AnswerStats(
+def stats_rows(
+    record: AnswerRecord, *, refusal_reason: str | None, latency_ms: float | None
+) -> tuple[AnswerStats, list[AnswerStatsDocument]]:
+    """The figures of a stored answer: its ``AnswerStats`` and one row per document it cites."""
+    stats = AnswerStats(
         answer_id=record.id,
         created_at=record.created_at,
         refused=bool(record.refused),
         refusal_reason=(refusal_reason or None) if record.refused else None,
         latency_ms=latency_ms,
         language=classify(record.question),
-        cited_documents=cited_documents(record.citations),
         thumbs_up=0,
         thumbs_down=0,
     )
+    documents = [
+        AnswerStatsDocument(answer_id=record.id, document_id=doc[:200], created_at=record.created_at)
+        for doc in cited_documents(record.citations)
+    ]
+    return stats, documents
+
+
+def add_stats(session: Session, record: AnswerRecord, **figures) -> AnswerStats:
+    stats, documents = stats_rows(record, **figures)
+    session.add(stats)
+    session.add_all(documents)
+    return stats
 
 
 def count_thumbs(session: Session, answer_id: str, rating: int) -> None:
@@ -70,13 +84,12 @@ def backfill(session: Session, answer_ids: Iterable[str] | None = None, batch: i
             .group_by(FeedbackRecord.answer_id, FeedbackRecord.rating)
         ).all()
         for record in records:
-            stats = stats_row(record, refusal_reason=None, latency_ms=None)
+            stats = add_stats(session, record, refusal_reason=None, latency_ms=None)
             for answer_id, rating, count in thumbs:
                 if answer_id == record.id:
                     if rating > 0:
                         stats.thumbs_up += count
                     elif rating < 0:
                         stats.thumbs_down += count
-            session.add(stats)
         session.flush()
         created += len(records)

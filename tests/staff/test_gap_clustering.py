@@ -70,7 +70,8 @@ def test_paraphrase_groups_on_the_real_model(assistant, real_embedder):
     gaps = content_gaps(
         assistant.sessions,
         real_embedder,
-        lambda question, k: assistant.search(question, k),
+        # the index here is built with the fast embedder: it embeds the question itself
+        lambda question, k, vector: assistant.retriever.search(question, k),
         Period.last_days(),
         retention_days=0,
     )
@@ -80,3 +81,19 @@ def test_paraphrase_groups_on_the_real_model(assistant, real_embedder):
     for group in gaps.groups:
         assert group.documents  # the nearest chunks' documents, from the real retrieval
         assert set(group.documents) <= set(assistant.retriever.titles)
+
+
+def test_vector_cache_embeds_only_new_questions_and_forgets_old_ones(fake_embedder):
+    from assistant.staff.gaps import VectorCache
+
+    cache = VectorCache()
+    first = cache.vectors(fake_embedder, ["سؤال أول", "سؤال ثان", "سؤال أول"])
+    assert fake_embedder.texts == 2  # a repeated question is embedded once
+    assert np.allclose(first[0], first[2])
+    again = cache.vectors(fake_embedder, ["سؤال ثان", "سؤال ثالث"])
+    assert fake_embedder.texts == 3  # only the new one
+    assert np.allclose(again[0], first[1])
+    cache.vectors(fake_embedder, ["سؤال ثالث"])
+    cache.vectors(fake_embedder, ["سؤال أول"])  # dropped on the previous load: embedded again
+    assert fake_embedder.texts == 4
+    assert cache.vectors(fake_embedder, []).shape[0] == 0

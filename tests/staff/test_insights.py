@@ -15,7 +15,14 @@ import numpy as np
 import pytest
 from sqlalchemy import select, update
 
-from assistant.store.models import AnswerRecord, AnswerStats, Conversation, FeedbackRecord, GapCheck
+from assistant.store.models import (
+    AnswerRecord,
+    AnswerStats,
+    AnswerStatsDocument,
+    Conversation,
+    FeedbackRecord,
+    GapCheck,
+)
 from assistant.store.retention import purge_older_than
 from assistant.types import Answer
 from tests.staff.helpers import REVIEWER, ask, csrf, sign_in
@@ -35,6 +42,8 @@ def _age(assistant, answer_id: str, days: float) -> None:
     with assistant.sessions.begin() as session:
         session.execute(update(AnswerRecord).where(AnswerRecord.id == answer_id).values(created_at=when))
         session.execute(update(AnswerStats).where(AnswerStats.answer_id == answer_id).values(created_at=when))
+        documents = update(AnswerStatsDocument).where(AnswerStatsDocument.answer_id == answer_id)
+        session.execute(documents.values(created_at=when))
 
 
 def _stored(
@@ -259,9 +268,13 @@ def test_streamed_and_openai_style_answers_store_their_figures(client, assistant
     with assistant.sessions() as session:
         stats = {s.answer_id: s for s in session.scalars(select(AnswerStats))}
         records = {r.id: r for r in session.scalars(select(AnswerRecord))}
+        documents = session.execute(
+            select(AnswerStatsDocument.answer_id, AnswerStatsDocument.document_id)
+        ).all()
     assert set(stats) == set(records)  # every stored answer has its figures, written with it
     assert stats[answer_id].language == "ar_dialect" and stats[answer_id].latency_ms > 0
     (other,) = set(stats) - {answer_id}
     assert stats[other].language == "en" and stats[other].latency_ms > 0
-    cited = list(dict.fromkeys(c["document_id"] for c in records[other].citations))
-    assert stats[other].cited_documents == cited
+    for answer in (answer_id, other):
+        cited = {c["document_id"] for c in records[answer].citations}
+        assert cited and {d for a, d in documents if a == answer} == cited

@@ -1,4 +1,5 @@
-"""answer_stats (usage figures that outlive retention) and gap_checks (content gaps marked covered)
+"""answer_stats and answer_stats_documents (usage figures that outlive retention) and gap_checks
+(content gaps marked covered)
 
 Revision ID: 0009
 Revises: 0006
@@ -25,12 +26,25 @@ def upgrade() -> None:
         sa.Column("refusal_reason", sa.String(length=40), nullable=True),
         sa.Column("latency_ms", sa.Float(), nullable=True),
         sa.Column("language", sa.String(length=12), nullable=False),
-        sa.Column("cited_documents", sa.JSON(), nullable=False),
         sa.Column("thumbs_up", sa.Integer(), nullable=False),
         sa.Column("thumbs_down", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("answer_id"),
     )
-    op.create_index("ix_answer_stats_created_at", "answer_stats", ["created_at"])
+    op.create_index(
+        "ix_answer_stats_period",
+        "answer_stats",
+        ["created_at", "refused", "refusal_reason", "language", "thumbs_up", "thumbs_down", "latency_ms"],
+    )
+    op.create_table(
+        "answer_stats_documents",
+        sa.Column("answer_id", sa.String(length=64), nullable=False),
+        sa.Column("document_id", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("answer_id", "document_id"),
+    )
+    op.create_index(
+        "ix_answer_stats_documents_period", "answer_stats_documents", ["created_at", "document_id"]
+    )
     op.create_table(
         "gap_checks",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -49,5 +63,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_gap_checks_created_at", table_name="gap_checks")
     op.drop_table("gap_checks")
-    op.drop_index("ix_answer_stats_created_at", table_name="answer_stats")
+    op.drop_index("ix_answer_stats_documents_period", table_name="answer_stats_documents")
+    op.drop_table("answer_stats_documents")
+    op.drop_index("ix_answer_stats_period", table_name="answer_stats")
     op.drop_table("answer_stats")
