@@ -13,12 +13,13 @@ id. The callers (api/staff/insights_routes.py) pass the search and the answering
 package does not depend on chat/.
 
 Question vectors are kept in memory between page loads (``VectorCache``), keyed by the embedder and
-the text; each load keeps only the current questions' vectors, so a purged question's vector goes with
-the next load.
+a hash of the text (the text itself is not kept); each load keeps only the current questions' vectors,
+so a purged question's vector goes with the next load.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -56,13 +57,15 @@ class VectorCache:
         self._lock = threading.Lock()
 
     def vectors(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        keys = [(embedder.name, text) for text in texts]
+        keys = [(embedder.name, hashlib.sha256(text.encode()).hexdigest()) for text in texts]  # no text kept
         with self._lock:
             known = {key: self._vectors[key] for key in keys if key in self._vectors}
-        missing = list(dict.fromkeys(text for key, text in zip(keys, texts, strict=True) if key not in known))
+        missing = dict(
+            (key, text) for key, text in zip(keys, texts, strict=True) if key not in known
+        )  # one per distinct text
         if missing:
-            for text, vector in zip(missing, embedder.embed_queries(missing), strict=True):
-                known[(embedder.name, text)] = np.asarray(vector, dtype=np.float32)
+            for key, vector in zip(missing, embedder.embed_queries(list(missing.values())), strict=True):
+                known[key] = np.asarray(vector, dtype=np.float32)
         with self._lock:
             self._vectors = {key: known[key] for key in keys}  # only the current questions stay
         if not keys:
