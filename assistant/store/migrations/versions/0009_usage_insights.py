@@ -2,7 +2,7 @@
 (content gaps marked covered)
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-02 13:20:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"  # re-chained after 0008 at merge (issue 14)
+down_revision = "0008"  # 0007 and 0008 come with branch issue14-documents (issue 14)
 branch_labels = None
 depends_on = None
 
