@@ -132,6 +132,7 @@ def install_staff(app: FastAPI, settings: Settings) -> None:
         auth_routes,
         dataset_routes,
         document_routes,
+        insights_routes,
         review_routes,
         run_routes,
     )
@@ -157,5 +158,6 @@ def install_staff(app: FastAPI, settings: Settings) -> None:
         run_routes.router,
         account_routes.router,
         document_routes.router,
+        insights_routes.router,
     ):
         app.include_router(router)

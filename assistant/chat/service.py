@@ -168,9 +168,11 @@ class Assistant:
         checked = parse_filters(filters)
         self.conversations.check(conversation_id)
         history = self.conversations.history(conversation_id)
+        started = time.perf_counter()
         result, hits, standalone = self._answer(question, history, checked)
+        latency_ms = (time.perf_counter() - started) * 1000
         conversation_id, answer_id = self.conversations.save(
-            conversation_id, question, standalone, result, hits
+            conversation_id, question, standalone, result, hits, latency_ms
         )
         return result, conversation_id, answer_id
 
@@ -199,6 +201,8 @@ class Assistant:
         question = self._checked(question, "message")
         checked = parse_filters(filters)
         history = clean_history(history)
+        started = time.perf_counter()
         result, hits, standalone = self._answer(question, history, checked)
-        _, answer_id = self.conversations.save(None, question, standalone, result, hits)
+        latency_ms = (time.perf_counter() - started) * 1000
+        _, answer_id = self.conversations.save(None, question, standalone, result, hits, latency_ms)
         return result, answer_id

@@ -7,6 +7,7 @@ stream started arrives as an ``error`` event (the HTTP status is already sent by
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -41,6 +42,7 @@ def stream_answer(
 ) -> Iterator[StreamEvent]:
     """``history`` given explicitly (OpenAI-style requests carry it) wins over the stored one;
     ``filters`` restrict retrieval."""
+    started = time.perf_counter()
     try:
         if history is None:
             history = conversations.history(conversation_id)
@@ -66,8 +68,9 @@ def stream_answer(
                 raise RuntimeError("generator stream ended without an answer")
             answer = pipeline.with_titles(answer)
             answer.confidence = found.support
+        latency_ms = (time.perf_counter() - started) * 1000  # until the whole answer was ready
         conversation_id, answer_id = conversations.save(
-            conversation_id, question, standalone, answer, found.hits
+            conversation_id, question, standalone, answer, found.hits, latency_ms
         )
         yield StreamEvent("citations", {"citations": [public_citation(c) for c in answer.citations]})
         yield StreamEvent(

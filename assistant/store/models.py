@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from assistant.text.safety import clean_user_text
@@ -316,3 +316,53 @@ class AuditEntry(Base):
     @validates("title")
     def _sanitise(self, key: str, value: Any) -> Any:
         return _clean(key, value)
+class AnswerStats(Base):
+    """The figures of one answer, without its text: what /staff/insights counts. Written with the answer
+    (assistant/store/usage.py) and kept when retention deletes the answer, so aggregates survive."""
+
+    __tablename__ = "answer_stats"
+    # covers the page's queries: a period's rows are read from the index alone
+    __table_args__ = (
+        Index(
+            "ix_answer_stats_period",
+            "created_at", "refused", "refusal_reason", "language", "thumbs_up", "thumbs_down", "latency_ms",
+        ),
+    )
+
+    answer_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # no foreign key: outlives it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    refusal_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: stored before measuring
+    language: Mapped[str] = mapped_column(String(12), default="other")  # text/language_mix.py
+    thumbs_up: Mapped[int] = mapped_column(Integer, default=0)
+    thumbs_down: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnswerStatsDocument(Base):
+    """A document an answer cites (one row per answer and document), with the answer's date: the most
+    cited documents of a period are counted from the index (created_at, document_id) alone."""
+
+    __tablename__ = "answer_stats_documents"
+    __table_args__ = (Index("ix_answer_stats_documents_period", "created_at", "document_id"),)
+
+    answer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GapCheck(Base):
+    """A content-gap group marked covered: its questions re-asked, and how many are now answered.
+    Holds answer ids and counts only (no question text), so it outlives retention too."""
+
+    __tablename__ = "gap_checks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    checked_by: Mapped[str | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    answer_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the group's questions
+    answered_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # those answered on re-asking
+    asked: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
