@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         description="Runtime for the offline default model: `onnx` (ONNX Runtime, faster) or `torch` "
         "(sentence-transformers). Same vectors. Other models always run on torch.",
     )
+    query_encoder_int8: bool = Field(
+        False,
+        description="Encode questions with the dynamic int8 copy of the ONNX encoder (passages and the index "
+        "stay float32; docs/performance.md).",
+    )
     encoder_threads: int = Field(
         0,
         ge=0,

@@ -146,7 +146,8 @@ def build_examples(corpus, forms, sentence_vecs, paragraph_vecs, question_vecs, 
             split == "held" and kind == "msa" and rng.random() < 2 * OFF_TOPIC_SHARE
         ):
             modes.append("off")
-        if q.answer_sentence is not None and (split == "train" or kind == "msa") and rng.random() < DROPPED_SHARE:
+        answerable = q.answer_sentence is not None
+        if answerable and (split == "train" or kind == "msa") and rng.random() < DROPPED_SHARE:
             modes.append("dropped")
         for mode in modes:
             off = mode == "off"
