@@ -11,8 +11,9 @@ For every calibration row the pipeline reads the evidence once (reader on); then
     holds a key fact (the lead span when its margin >= d, else the supporting sentence); the
     margin picked maximises that share, ties toward the higher margin (fewer spans shown).
   * (feature reader) every "confident" level c is tried: a reply quotes the reader's first choice
-    alone when its probability reaches c, else its first three; the level picked maximises key facts
-    + citation precision on the answered answerable rows, ties toward the higher level.
+    alone when its probability reaches c, else its first three; the level picked is the lowest
+    (the most one-sentence replies, the most precise citations) whose key facts on the answered
+    answerable rows reach the cosine composer's on the same rows: the reader may not lose facts.
 Prints the tables the choices were made from (docs/reader.md records them); --write stores the
 chosen thresholds in the shipped reader's manifest (its weights, and so their sha256, unchanged).
 
@@ -130,25 +131,41 @@ def main() -> None:
     print(f"chosen: reader_span_margin={best_margin[1]}")
     chosen = {"answerability": float(t), "support_floor": float(floor)}
     if getattr(assistant.pipeline.reader, "kind", "") == "features":
-        print("\nconfident: key facts / citation precision of answered answerable rows")
-        best_c = None
+        from assistant.answer.extractive import ExtractiveComposer
+
+        kept = [
+            (row, f)
+            for row, f, ok in zip(rows, found, answered, strict=True)
+            if row.answerable and ok and row.key_facts
+        ]
+
+        def shares(reply, row):
+            facts = key_fact_share(reply.text, row.key_facts) > 0
+            precision = np.mean([key_fact_share(c_.quote, row.key_facts) > 0 for c_ in reply.citations])
+            return facts, precision
+
+        composer = ExtractiveComposer(max_sentences=settings.answer_max_sentences, margin=settings.answer_margin)
+        base = [
+            shares(composer.generate(r.question, f.hits, sorted(f.evidence, key=lambda e: -e.score)), r)
+            for r, f in kept
+        ]
+        base_facts = float(np.mean([b[0] for b in base]))
+        print(
+            f"\nconfident: key facts / citation precision of answered answerable rows "
+            f"(the cosine composer on the same rows: {base_facts:.3f} / {np.mean([b[1] for b in base]):.3f})"
+        )
+        table = []
         for c in CONFIDENT:
-            composer = AnswerFirstComposer(span_margin=99.0, confident=c)
-            facts, precision = [], []
-            for row, f, ok in zip(rows, found, answered, strict=True):
-                if not (row.answerable and ok and row.key_facts):
-                    continue
-                reply = composer.generate(row.question, f.hits, f.evidence)
-                facts.append(key_fact_share(reply.text, row.key_facts) > 0)
-                precision.append(
-                    np.mean([key_fact_share(c_.quote, row.key_facts) > 0 for c_ in reply.citations])
-                )
-            fk, fp = float(np.mean(facts)), float(np.mean(precision))
+            reader_composer = AnswerFirstComposer(span_margin=99.0, confident=c)
+            got = [shares(reader_composer.generate(r.question, f.hits, f.evidence), r) for r, f in kept]
+            fk, fp = float(np.mean([g[0] for g in got])), float(np.mean([g[1] for g in got]))
+            table.append((c, fk, fp))
             print(f"  confident {c:4.2f}: key facts {fk:.3f} citation precision {fp:.3f}")
-            if best_c is None or (fk + fp, c) > best_c[:2]:
-                best_c = (fk + fp, c)
-        chosen["confident"] = float(best_c[1])
-        print(f"chosen: reader_confident={best_c[1]}")
+        # the most precise level that keeps the key facts the composer finds (else the most facts)
+        keeps = [t for t in table if t[1] >= base_facts - 1e-9]
+        pick = min(keeps, key=lambda t: t[0]) if keeps else max(table, key=lambda t: (t[1], -t[0]))
+        chosen["confident"] = float(pick[0])
+        print(f"chosen: reader_confident={pick[0]} (the lowest level whose key facts reach the composer's)")
     if args.write:
         from assistant.reader.feature_model import MANIFEST_FILE, WEIGHTS_DIR
 
