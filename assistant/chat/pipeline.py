@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from chromadb.errors import ChromaError
+
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
 from assistant.answer.rerank import read_evidence, read_features, rerank_hits
@@ -64,7 +66,11 @@ class AnswerPipeline:
         """The top ``k`` chunks: fused, then reranked by the reader when it is on."""
         if self.reader is None:
             return self.retriever.search(question, k, filters=filters)
-        return self.retrieve_evidence(question, k=k, filters=filters).hits
+        try:
+            return self.retrieve_evidence(question, k=k, filters=filters).hits
+        except ChromaError as exc:  # reading the sentences failed (a full disk stops Chroma's compaction)
+            log.warning("search: reader rerank skipped (%s), the fused order is served", type(exc).__name__)
+            return self.retriever.search(question, k, filters=filters)
 
     def retrieve_evidence(
         self, question: str, *, k: int | None = None, filters: SearchFilters | None = None
