@@ -74,7 +74,7 @@ def parse_filters(value: Mapping[str, Any] | SearchFilters | None) -> SearchFilt
         date_from=date_from,
         date_to=date_to,
         places=_strings("place", value.get("place")),
-        languages=_strings("language", value.get("language")),
+        languages=tuple(dict.fromkeys(v.lower() for v in _strings("language", value.get("language")))),
         document_ids=_strings("document_ids", value.get("document_ids")),
     )
     return filters or None

@@ -34,6 +34,7 @@ DOCS = {  # from documents/*.meta.yaml
 def test_parse_filters_normalises_the_wire_form():
     parsed = parse_filters({"kind": "declaration", "date_from": "2018-01-01", "place": ["  ميلبورن ", ""]})
     assert parsed == SearchFilters(kinds=("declaration",), date_from="2018-01-01", places=("ميلبورن",))
+    assert parse_filters({"language": ["AR", "ar"]}) == SearchFilters(languages=("ar",))
     assert parse_filters({}) is None and parse_filters(None) is None
     assert parse_filters({"kind": [], "place": None}) is None
 
