@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.embedding import Embedder
 from assistant.errors import StoreUnavailable
+from assistant.retrieval.filters import DocumentColumns
 from assistant.retrieval.fusion import convex_combination, weighted_rrf
 from assistant.store.chroma_store import ChromaStore
 from assistant.store.lexical_index import LexicalIndex
@@ -62,7 +63,7 @@ class HybridRetriever:
         self.titles: dict[str, str] = {}
         # per document: its filter metadata as its chunks carry it (kind, date, place, language)
         self.documents: dict[str, dict] = {}
-        self._document_order: list[str] = []  # document ids; _chunk_document indexes into it
+        self._columns = DocumentColumns([], [])  # the same, as columns; _chunk_document indexes into it
         self._chunk_document = np.zeros(0, dtype=np.int32)  # per lexical row: its document's index
         self.lexical = LexicalIndex([], [])
         self.snapshots = snapshots
@@ -101,13 +102,12 @@ class HybridRetriever:
             titles[chunk.document_id] = title
             if chunk.document_id not in documents:
                 documents[chunk.document_id] = {k: meta[k] for k in FILTER_KEYS if k in meta}
-        order = list(documents)
-        position = {d: i for i, d in enumerate(order)}
+        columns = DocumentColumns(list(documents), list(documents.values()))
         self._chunk_document = np.array(
-            [position[chunks[cid].document_id] for cid in snapshot.index.ids], dtype=np.int32
+            [columns.position[chunks[cid].document_id] for cid in snapshot.index.ids], dtype=np.int32
         )
         self.chunks, self.titles, self.lexical = chunks, titles, snapshot.index
-        self.documents, self._document_order = documents, order
+        self.documents, self._columns = documents, columns
         self.generation, self.loaded_from, self.loaded = generation, loaded_from, True
         log.info(
             "retriever loaded %d chunks of generation %s from %s in %.2fs",
@@ -131,16 +131,11 @@ class HybridRetriever:
     overfetch = 2.0  # ask for this many times the neighbours needed for candidate_k to pass
     overfetch_max = 2500  # beyond this, Chroma's filtered query is cheaper
 
-    def passing(self, filters: SearchFilters) -> set[str]:
-        """The ids of the documents that pass ``filters``."""
-        return {d for d, meta in self.documents.items() if filters.matches(d, meta)}
-
     def allowed(self, filters: SearchFilters) -> np.ndarray:
         """Boolean mask over the lexical index's rows: the chunks whose document passes ``filters``."""
-        passing = self.passing(filters)
-        order = self._document_order
-        ok = np.fromiter((d in passing for d in order), dtype=bool, count=len(order))
-        return ok[self._chunk_document] if len(ok) else np.zeros(0, dtype=bool)
+        if not len(self._columns):
+            return np.zeros(0, dtype=bool)
+        return self._columns.mask(filters)[self._chunk_document]
 
     def _dense(
         self, vector: np.ndarray, filters: SearchFilters | None, allowed: np.ndarray | None, n_allowed: int
@@ -155,11 +150,11 @@ class HybridRetriever:
         want = min(self.candidate_k, n_allowed)
         n = min(total, math.ceil(want * self.overfetch * total / n_allowed))
         if n <= self.overfetch_max:
-            passing = self.passing(filters)
+            passing, position = self._columns.mask(filters), self._columns.position
             kept = [
                 (cid, s)
                 for cid, s in self.store.query_chunks(vector, n, known=total)
-                if cid in self.chunks and self.chunks[cid].document_id in passing
+                if cid in self.chunks and passing[position[self.chunks[cid].document_id]]
             ]
             if len(kept) >= want or n == total:
                 return kept[: self.candidate_k]

@@ -162,7 +162,18 @@ def test_filtered_results_are_the_unfiltered_ones_of_the_allowed_documents(
     if mode != "lexical" and allowed and allowed != set(DOCS):  # the chosen way was the one taken
         expected_calls = {"exact": "score_chunks", "overfetch": "unfiltered", "where": "where"}[name]
         assert calls[expected_calls] >= 4
-        assert sum(calls.values()) - calls["unfiltered"] == (calls[expected_calls] if name != "overfetch" else 0)
+        others = sum(calls.values()) - calls["unfiltered"]  # exact scoring and where calls
+        assert others == (calls[expected_calls] if name != "overfetch" else 0)
+
+
+@pytest.mark.parametrize(("wire", "allowed"), CASES)
+def test_the_vectorised_mask_follows_the_rules(assistant, wire, allowed):
+    """DocumentColumns.mask (what search uses) and SearchFilters.matches (the rules) agree."""
+    retriever = assistant.retriever
+    filters = parse_filters(wire)
+    by_rule = {d for d, meta in retriever.documents.items() if filters.matches(d, meta)}
+    mask = retriever._columns.mask(filters)
+    assert {d for d, ok in zip(retriever._columns.ids, mask, strict=True) if ok} == by_rule == allowed
 
 
 def test_the_unfiltered_search_does_reach_other_documents(assistant):
