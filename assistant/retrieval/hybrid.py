@@ -7,9 +7,13 @@ benchmarks/filter_cost.py):
 
 * few chunks pass (``exact_max``): their vectors are fetched by id and scored exactly;
 * otherwise Chroma's unfiltered query is asked for enough neighbours that ``candidate_k`` of them
-  pass on average twice over (``overfetch``), and the others are dropped; when that would take
-  more than ``overfetch_max`` neighbours, or too few passed, Chroma's filtered query (``where``)
-  answers instead.
+  pass on average (with a margin, ``overfetch``), and the others are dropped: an exact prefix of
+  the filtered ranking. When that would take more than ``overfetch_budget`` neighbours, fewer are
+  asked for, as long as ``min_kept`` pass on average (the dense side then brings 20-50
+  candidates to the fusion instead of 50);
+* when more than ``overfetch_max`` neighbours would be needed, or too few passed, the passing
+  chunks are scored exactly if there are at most ``exact_fallback_max`` of them, else Chroma's
+  filtered query (``where``) answers.
 """
 
 from __future__ import annotations
@@ -127,9 +131,14 @@ class HybridRetriever:
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed_queries([query])[0]
 
-    exact_max = 100  # at most this many passing chunks: score them exactly (vectors fetched by id)
-    overfetch = 2.0  # ask for this many times the neighbours needed for candidate_k to pass
-    overfetch_max = 2500  # beyond this, Chroma's filtered query is cheaper
+    # How the dense side finds the best chunks that pass a filter (module doc; figures in
+    # docs/performance.md, "Metadata filters"): Chroma's own filtered query costs ~0.9 s at 100k chunks.
+    exact_max = 300  # at most this many pass: fetch their vectors by id and score them exactly
+    overfetch = 1.25  # ask for enough unfiltered neighbours that, on average, 1.25x the target pass
+    overfetch_budget = 300  # neighbours asked for when the full candidate_k would need more ...
+    min_kept = 20  # ... as long as this many still pass on average (else more neighbours are asked for)
+    overfetch_max = 2500  # never more neighbours than this
+    exact_fallback_max = 3000  # too few passed: score exactly up to this many chunks, else Chroma's where
 
     def allowed(self, filters: SearchFilters) -> np.ndarray:
         """Boolean mask over the lexical index's rows: the chunks whose document passes ``filters``."""
@@ -140,15 +149,18 @@ class HybridRetriever:
     def _dense(
         self, vector: np.ndarray, filters: SearchFilters | None, allowed: np.ndarray | None, n_allowed: int
     ) -> list[tuple[str, float]]:
-        """The best ``candidate_k`` chunks by cosine among those ``allowed`` (see the module doc)."""
+        """The best chunks by cosine among those ``allowed``: ``candidate_k`` of them, or at least
+        ``min_kept`` when getting all would cost more than ``overfetch_budget`` neighbours."""
         total = len(self.chunks)
         if filters is None or allowed is None or n_allowed == total:
             return self.store.query_chunks(vector, self.candidate_k, known=total)
         if n_allowed <= self.exact_max:
-            ids = [self.lexical.ids[i] for i in np.flatnonzero(allowed)]
-            return self.store.score_chunks(vector, ids)[: self.candidate_k]
+            return self._exact(vector, allowed)
         want = min(self.candidate_k, n_allowed)
-        n = min(total, math.ceil(want * self.overfetch * total / n_allowed))
+        share = n_allowed / total
+        n_full = math.ceil(want * self.overfetch / share)
+        n_min = math.ceil(min(want, self.min_kept) * self.overfetch / share)
+        n = min(total, max(min(n_full, self.overfetch_budget), n_min))
         if n <= self.overfetch_max:
             passing, position = self._columns.mask(filters), self._columns.position
             kept = [
@@ -156,9 +168,15 @@ class HybridRetriever:
                 for cid, s in self.store.query_chunks(vector, n, known=total)
                 if cid in self.chunks and passing[position[self.chunks[cid].document_id]]
             ]
-            if len(kept) >= want or n == total:
+            if len(kept) >= min(want, self.min_kept) or n == total:
                 return kept[: self.candidate_k]
+        if n_allowed <= self.exact_fallback_max:
+            return self._exact(vector, allowed)
         return self.store.query_chunks(vector, self.candidate_k, known=n_allowed, filters=filters)
+
+    def _exact(self, vector: np.ndarray, allowed: np.ndarray) -> list[tuple[str, float]]:
+        ids = [self.lexical.ids[i] for i in np.flatnonzero(allowed)]
+        return self.store.score_chunks(vector, ids)[: self.candidate_k]
 
     def search(
         self,
