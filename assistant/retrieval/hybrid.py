@@ -11,9 +11,11 @@ benchmarks/filter_cost.py):
   the filtered ranking. When that would take more than ``overfetch_budget`` neighbours, fewer are
   asked for, as long as ``min_kept`` pass on average (the dense side then brings 20-50
   candidates to the fusion instead of 50);
-* when more than ``overfetch_max`` neighbours would be needed, or too few passed, the passing
-  chunks are scored exactly if there are at most ``exact_fallback_max`` of them, else Chroma's
-  filtered query (``where``) answers.
+  When fewer pass than expected (the query's neighbourhood is mostly other documents), it looks
+  four times further, up to ``overfetch_max`` neighbours, and keeps what passed there;
+* when more than ``overfetch_max`` neighbours would be needed from the start, or none passed, the
+  passing chunks are scored exactly if there are at most ``exact_fallback_max`` of them, else
+  Chroma's filtered query (``where``) answers.
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ class HybridRetriever:
     # docs/performance.md, "Metadata filters"): Chroma's own filtered query costs ~0.9 s at 100k chunks.
     exact_max = 300  # at most this many pass: fetch their vectors by id and score them exactly
     overfetch = 1.25  # ask for enough unfiltered neighbours that, on average, 1.25x the target pass
-    overfetch_budget = 300  # neighbours asked for when the full candidate_k would need more ...
+    overfetch_budget = 150  # neighbours asked for when the full candidate_k would need more ...
     min_kept = 20  # ... as long as this many still pass on average (else more neighbours are asked for)
     overfetch_max = 2500  # never more neighbours than this
     exact_fallback_max = 3000  # too few passed: score exactly up to this many chunks, else Chroma's where
@@ -163,12 +165,18 @@ class HybridRetriever:
         n = min(total, max(min(n_full, self.overfetch_budget), n_min))
         if n <= self.overfetch_max:
             passing, position = self._columns.mask(filters), self._columns.position
-            kept = [
-                (cid, s)
-                for cid, s in self.store.query_chunks(vector, n, known=total)
-                if cid in self.chunks and passing[position[self.chunks[cid].document_id]]
-            ]
-            if len(kept) >= min(want, self.min_kept) or n == total:
+            while True:
+                kept = [
+                    (cid, s)
+                    for cid, s in self.store.query_chunks(vector, n, known=total)
+                    if cid in self.chunks and passing[position[self.chunks[cid].document_id]]
+                ]
+                if len(kept) >= min(want, self.min_kept) or n == total:
+                    return kept[: self.candidate_k]
+                if n >= self.overfetch_max:  # the query's neighbourhood is mostly filtered out:
+                    break  # keep what passed among the overfetch_max nearest, if anything did
+                n = min(total, self.overfetch_max, n * 4)  # fewer passed than usual: look further
+            if kept:
                 return kept[: self.candidate_k]
         if n_allowed <= self.exact_fallback_max:
             return self._exact(vector, allowed)
