@@ -12,7 +12,7 @@ benchmarks/filter_cost.py):
   asked for, as long as ``min_kept`` pass on average (the dense side then brings 20-50
   candidates to the fusion instead of 50);
   When fewer pass than expected (the query's neighbourhood is mostly other documents), it looks
-  four times further, up to ``overfetch_max`` neighbours, and keeps what passed there;
+  twice as far (again if need be), up to ``overfetch_max`` neighbours, and keeps what passed there;
 * when more than ``overfetch_max`` neighbours would be needed from the start, or none passed, the
   passing chunks are scored exactly if there are at most ``exact_fallback_max`` of them, else
   Chroma's filtered query (``where``) answers.
@@ -175,7 +175,7 @@ class HybridRetriever:
                     return kept[: self.candidate_k]
                 if n >= self.overfetch_max:  # the query's neighbourhood is mostly filtered out:
                     break  # keep what passed among the overfetch_max nearest, if anything did
-                n = min(total, self.overfetch_max, n * 4)  # fewer passed than usual: look further
+                n = min(total, self.overfetch_max, n * 2)  # fewer passed than usual: look further
             if kept:
                 return kept[: self.candidate_k]
         if n_allowed <= self.exact_fallback_max:
