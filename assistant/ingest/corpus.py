@@ -198,7 +198,7 @@ def describe(
     kind = str(stated_or("kind", guess_kind(title)) or "other")
     if kind not in DOCUMENT_KINDS:
         raise DocumentLoadError(f"{path.name}: kind '{kind}' is not one of {', '.join(DOCUMENT_KINDS)}.")
-    language = str(stated_or("language", guess_language(text)) or guess_language(text))
+    language = str(stated_or("language", guess_language(text)) or guess_language(text)).strip().lower()
     if not _LANGUAGE.match(language):
         raise DocumentLoadError(
             f"{path.name}: language '{language[:40]}' is not a language code such as ar or en."

@@ -15,8 +15,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from assistant.errors import InvalidRequest
-from assistant.types import DOCUMENT_KINDS, SearchFilters
+from assistant.types import DOCUMENT_KINDS, SearchFilters, date_number
 
 FILTER_FIELDS = ("kind", "date_from", "date_to", "place", "language", "document_ids")
 MAX_VALUES = 200  # values per list field
@@ -74,7 +76,53 @@ def parse_filters(value: Mapping[str, Any] | SearchFilters | None) -> SearchFilt
         date_from=date_from,
         date_to=date_to,
         places=_strings("place", value.get("place")),
-        languages=_strings("language", value.get("language")),
+        languages=tuple(dict.fromkeys(v.lower() for v in _strings("language", value.get("language")))),
         document_ids=_strings("document_ids", value.get("document_ids")),
     )
     return filters or None
+
+
+class DocumentColumns:
+    """The filter metadata of every document as integer columns, so a filter becomes a boolean
+    mask over the documents in a few vectorised steps (~7,000 documents at 100k chunks: a Python
+    loop over them costs milliseconds per query). Same rules as ``SearchFilters.matches``."""
+
+    KEYS = ("kind", "place", "language")
+
+    def __init__(self, ids: list[str], metas: list[dict]):
+        self.ids = ids
+        self.position = {d: i for i, d in enumerate(ids)}
+        self.dates = np.array([_int(m.get("date")) for m in metas], dtype=np.int64)
+        self.vocab: dict[str, dict] = {}
+        self.codes: dict[str, np.ndarray] = {}
+        for key in self.KEYS:
+            vocab: dict = {}
+            codes = [vocab.setdefault(m.get(key), len(vocab)) for m in metas]
+            self.codes[key] = np.array(codes, dtype=np.int32)
+            self.vocab[key] = vocab
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def mask(self, filters: SearchFilters) -> np.ndarray:
+        ok = np.ones(len(self.ids), dtype=bool)
+        lists = (("kind", filters.kinds), ("place", filters.places), ("language", filters.languages))
+        for key, wanted in lists:
+            if wanted:
+                codes = [self.vocab[key][v] for v in wanted if v in self.vocab[key]]
+                ok &= np.isin(self.codes[key], np.array(codes, dtype=np.int32))
+        if filters.document_ids:
+            chosen = np.zeros(len(self.ids), dtype=bool)
+            chosen[[self.position[d] for d in filters.document_ids if d in self.position]] = True
+            ok &= chosen
+        if filters.date_from or filters.date_to:
+            ok &= self.dates > 0
+            if filters.date_from:
+                ok &= self.dates >= date_number(filters.date_from)
+            if filters.date_to:
+                ok &= self.dates <= date_number(filters.date_to)
+        return ok
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -88,7 +88,7 @@ def test_stated_metadata_wins_sidecar_over_folder_file(tmp_path):
     b = _write(tmp_path, "b.txt", text.replace("المدن", "البلديات"))
     _write(tmp_path, "c.txt", text.replace("المدن", "الشبكة"))
     (tmp_path / "metadata.json").write_text(
-        json.dumps({"a.txt": {"kind": "brief", "place": "الزرقاء"}, "b": {"date": None, "language": "ar"}}),
+        json.dumps({"a.txt": {"kind": "brief", "place": "الزرقاء"}, "b": {"date": None, "language": " AR "}}),
         encoding="utf-8",
     )
     (tmp_path / "a.meta.json").write_text(json.dumps({"kind": "event_report"}), encoding="utf-8")
@@ -100,6 +100,7 @@ def test_stated_metadata_wins_sidecar_over_folder_file(tmp_path):
     assert docs["a"].metadata_origin["date"] == "guessed"
     # stated as null: not guessed
     assert docs["b"].date is None and docs["b"].metadata_origin["date"] == "folder"
+    assert docs["b"].language == "ar"  # codes are compared lower-case by the filters
     assert (docs["c"].kind, docs["c"].metadata_origin["kind"]) == ("declaration", "guessed")
     assert load_document(a, tmp_path).kind == "event_report"
     assert load_document(b, tmp_path).date is None

@@ -34,6 +34,7 @@ DOCS = {  # from documents/*.meta.yaml
 def test_parse_filters_normalises_the_wire_form():
     parsed = parse_filters({"kind": "declaration", "date_from": "2018-01-01", "place": ["  ميلبورن ", ""]})
     assert parsed == SearchFilters(kinds=("declaration",), date_from="2018-01-01", places=("ميلبورن",))
+    assert parse_filters({"language": ["AR", "ar"]}) == SearchFilters(languages=("ar",))
     assert parse_filters({}) is None and parse_filters(None) is None
     assert parse_filters({"kind": [], "place": None}) is None
 
@@ -111,7 +112,7 @@ CASES = [
 STRATEGIES = {  # the dense side's three ways (retrieval/hybrid.py), each forced in turn
     "exact": {"exact_max": 10**9},
     "overfetch": {"exact_max": 0, "overfetch_max": 10**9},
-    "where": {"exact_max": 0, "overfetch_max": 0},
+    "where": {"exact_max": 0, "overfetch_max": 0, "exact_fallback_max": 0},
 }
 
 
@@ -150,7 +151,8 @@ def test_filtered_results_are_the_unfiltered_ones_of_the_allowed_documents(
         assert {h.chunk.document_id for h in filtered} <= allowed
         expected = [h.chunk.id for h in unfiltered if h.chunk.document_id in allowed]
         if mode != "hybrid":  # one retriever: the same scores, only the others left out
-            assert [h.chunk.id for h in filtered] == expected[:5]
+            # the same chunks with the same scores (compared by score: equal chunks may swap places)
+            assert len(filtered) == len(expected[:5])
             assert [h.score for h in filtered] == pytest.approx(
                 [h.score for h in unfiltered if h.chunk.document_id in allowed][:5], abs=1e-5
             )  # exact scoring (numpy, float32) and Chroma's distance differ in the last bits
@@ -161,7 +163,18 @@ def test_filtered_results_are_the_unfiltered_ones_of_the_allowed_documents(
     if mode != "lexical" and allowed and allowed != set(DOCS):  # the chosen way was the one taken
         expected_calls = {"exact": "score_chunks", "overfetch": "unfiltered", "where": "where"}[name]
         assert calls[expected_calls] >= 4
-        assert sum(calls.values()) - calls["unfiltered"] == (calls[expected_calls] if name != "overfetch" else 0)
+        others = sum(calls.values()) - calls["unfiltered"]  # exact scoring and where calls
+        assert others == (calls[expected_calls] if name != "overfetch" else 0)
+
+
+@pytest.mark.parametrize(("wire", "allowed"), CASES)
+def test_the_vectorised_mask_follows_the_rules(assistant, wire, allowed):
+    """DocumentColumns.mask (what search uses) and SearchFilters.matches (the rules) agree."""
+    retriever = assistant.retriever
+    filters = parse_filters(wire)
+    by_rule = {d for d, meta in retriever.documents.items() if filters.matches(d, meta)}
+    mask = retriever._columns.mask(filters)
+    assert {d for d, ok in zip(retriever._columns.ids, mask, strict=True) if ok} == by_rule == allowed
 
 
 def test_the_unfiltered_search_does_reach_other_documents(assistant):
@@ -192,3 +205,43 @@ def test_a_metadata_edit_reaches_the_vector_side(assistant):
         assert set(ids) == store.chunk_ids_of("about-scn")
     finally:
         store.set_document_metadata("about-scn", {"kind": "about"})
+
+
+def test_overfetch_on_a_budget_and_its_fallback(assistant, monkeypatch):
+    """A filter that would need many neighbours: fewer are asked for (``overfetch_budget``) and
+    the passing ones are still the top of the filtered ranking; when too few pass, the passing
+    chunks are scored exactly instead."""
+    retriever, wire = assistant.retriever, {"kind": ["event_report"]}
+    monkeypatch.setattr(retriever, "exact_max", 0)
+    monkeypatch.setattr(retriever, "overfetch_budget", 12)
+    monkeypatch.setattr(retriever, "min_kept", 3)
+    asked = []
+    query = assistant.store.query_chunks
+
+    def spy(vector, k, **options):
+        asked.append((k, bool(options.get("filters"))))
+        return query(vector, k, **options)
+
+    monkeypatch.setattr(assistant.store, "query_chunks", spy)
+    for question in QUESTIONS[:4]:
+        unfiltered = [h.score for h in assistant.search(question, 100, mode="dense")
+                      if h.chunk.document_id in DOCS and DOCS[h.chunk.document_id][0] == "event_report"]
+        filtered = [h.score for h in assistant.search(question, 50, mode="dense", filters=wire)]
+        assert 3 <= len(filtered) < len(unfiltered)  # fewer dense candidates, from 12 neighbours
+        # the best of the passing chunks (scores: equal chunks may come in either order)
+        assert filtered == pytest.approx(unfiltered[: len(filtered)], abs=1e-6)
+    assert asked and all(k == 12 and not where for k, where in asked[1::2])
+
+    monkeypatch.setattr(retriever, "min_kept", 10)  # 10 passing would take more than overfetch_max:
+    monkeypatch.setattr(retriever, "overfetch_max", 12)  # exact scoring takes over
+    scored = []
+    score = assistant.store.score_chunks
+
+    def counted(vector, ids):
+        scored.append(len(ids))
+        return score(vector, ids)
+
+    monkeypatch.setattr(assistant.store, "score_chunks", counted)
+    filtered = [h.chunk.id for h in assistant.search(QUESTIONS[0], 5, mode="dense", filters=wire)]
+    assert scored == [int(retriever.allowed(parse_filters(wire)).sum())]
+    assert len(filtered) == 5
