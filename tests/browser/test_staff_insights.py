@@ -170,7 +170,9 @@ def test_insights_at_360_px(browser, staff_url):
         assert focus_is_visible(page)
         for _ in range(5):
             page.keyboard.press("ArrowRight")
-        assert box.evaluate("b => b.scrollLeft > 0")
+        # arrow keys scroll smoothly: wait (at most 3 s) for the box to have moved
+        moved = "() => document.getElementById('chart-daily-box').scrollLeft > 0"
+        page.wait_for_function(moved, timeout=3000)
         assert page.locator("#total-questions").is_visible()
         screenshot(page, "staff-insights-ar-phone")
         page.goto(f"{staff_url}/staff/insights/gaps?lang=ar")

@@ -88,7 +88,9 @@ def test_charts_stay_readable_at_360_px_and_scroll_by_keyboard(browser, staff_ur
         box.focus()
         for _ in range(5):  # the chart box is left-to-right (the chart is drawn that way)
             page.keyboard.press("ArrowRight")
-        assert box.evaluate("b => b.scrollLeft > 0")  # keyboard scrolling works
+        # keyboard scrolling works (arrow keys scroll smoothly: wait at most 3 s for the box to move)
+        box.element_handle().wait_for_element_state("stable")
+        page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle(), timeout=3000)
         label = chart.locator("text").first
         assert label.evaluate("t => parseFloat(getComputedStyle(t).fontSize)") >= 11
         screenshot(page, "staff-report-ar-phone")
