@@ -144,7 +144,9 @@ def main() -> None:
             precision = np.mean([key_fact_share(c_.quote, row.key_facts) > 0 for c_ in reply.citations])
             return facts, precision
 
-        composer = ExtractiveComposer(max_sentences=settings.answer_max_sentences, margin=settings.answer_margin)
+        composer = ExtractiveComposer(
+            max_sentences=settings.answer_max_sentences, margin=settings.answer_margin
+        )
         base = [
             shares(composer.generate(r.question, f.hits, sorted(f.evidence, key=lambda e: -e.score)), r)
             for r, f in kept

@@ -118,7 +118,8 @@ def test_upload_edit_delete_with_the_keyboard_at_360_px(browser, staff_url, worl
 
         page.goto(f"{staff_url}/staff/audit")
         actions = page.locator('[data-testid="audit-entry"][data-document-id="rabat-report"]')
-        assert sorted(actions.evaluate_all("rows => rows.map(r => r.dataset.action)")) == ["delete", "edit", "upload"]
+        found = actions.evaluate_all("rows => rows.map(r => r.dataset.action)")
+        assert sorted(found) == ["delete", "edit", "upload"]
         screenshot(page, "staff-audit-360")
     finally:
         context.close()
@@ -133,8 +134,9 @@ def test_files_dropped_on_the_page_are_uploaded(browser, staff_url, world):
                 const data = new DataTransfer();
                 data.items.add(new File([text], "dropped note.md", {type: "text/markdown"}));
                 const zone = document.getElementById("dropzone");
-                zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: data, bubbles: true, cancelable: true}));
-                zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+                const init = {dataTransfer: data, bubbles: true, cancelable: true};
+                zone.dispatchEvent(new DragEvent("dragover", init));
+                zone.dispatchEvent(new DragEvent("drop", init));
             }""",
             REPORT.replace("الرباط", "طنجة"),
         )
