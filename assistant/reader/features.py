@@ -560,8 +560,7 @@ FEATURE_NAMES: list[str] = [
 ]
 
 
-def _pair_features(q: QuestionView, c: Candidate) -> list[float]:
-    tokens = bm25_tokens(c.text)
+def _pair_features(q: QuestionView, c: Candidate, tokens: list[str]) -> list[float]:
     present = set(tokens)
     total = sum(q.weights.values()) or 1.0
     matched = [t for t in q.weights if t in present]
@@ -631,14 +630,14 @@ _COS, _COS_GAP, _CHUNK, _CHUNK_GAP, _OVL, _OVL_GAP = (
 )
 
 
-def _local_overlap(q: QuestionView, candidates: Sequence[Candidate]) -> np.ndarray:
+def _local_overlap(q: QuestionView, tokens: Sequence[list[str]]) -> np.ndarray:
     """Share of the question's terms in each sentence, each term weighted by how rare it is among
     the candidates themselves (log(n / df), unmatched terms count as df 0.5): the words that tell
     the candidates apart, whatever the corpus-wide idf says."""
     if not q.weights:
-        return np.zeros(len(candidates), dtype=np.float32)
-    present = [set(bm25_tokens(c.text)) for c in candidates]
-    n = len(candidates)
+        return np.zeros(len(tokens), dtype=np.float32)
+    present = [set(t) for t in tokens]
+    n = len(tokens)
     local = {t: math.log((n + 1) / (sum(t in p for p in present) + 0.5)) for t in q.weights}
     total = sum(local.values()) or 1.0
     return np.array([sum(w for t, w in local.items() if t in p) / total for p in present], dtype=np.float32)
@@ -654,8 +653,11 @@ def pair_features(q: QuestionView, candidates: Sequence[Candidate]) -> np.ndarra
     the z-scores within the question's candidates."""
     if not candidates:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    rows = np.array([_pair_features(q, c) for c in candidates], dtype=np.float32)
-    rows[:, _LOCAL] = _local_overlap(q, candidates)
+    tokens = [bm25_tokens(c.text) for c in candidates]  # once per candidate, for both feature groups
+    rows = np.array(
+        [_pair_features(q, c, t) for c, t in zip(candidates, tokens, strict=True)], dtype=np.float32
+    )
+    rows[:, _LOCAL] = _local_overlap(q, tokens)
     rows[:, _LOCAL_GAP] = rows[:, _LOCAL] - rows[:, _LOCAL].max()
     rows[:, _COS_Z] = _z(rows[:, _COS])
     rows[:, _CHUNK_Z] = _z(rows[:, _CHUNK])

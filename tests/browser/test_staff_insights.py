@@ -16,7 +16,7 @@ from assistant.types import Answer
 from tests.api.live_server import serve
 from tests.browser.axe_check import axe_violations
 from tests.browser.conftest import screenshot
-from tests.staff.helpers import ADMIN
+from tests.browser.staff_session import signed_in
 from tests.staff.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -37,18 +37,6 @@ def world(tmp_path_factory):
 def staff_url(world):
     with serve(create_app(assistant=world.assistant)) as url:
         yield url
-
-
-def signed_in(browser, staff_url, width, height=800):
-    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{staff_url}/staff/login")
-    page.fill("#username", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.click("#sign-in")
-    page.locator('[data-testid="current-user"]').wait_for()
-    return context, page
 
 
 def tab_to(page, selector: str, limit: int = 80) -> None:
