@@ -109,6 +109,20 @@ class Settings(BaseSettings):
         "the level chosen on evalsets/calibration.jsonl and shipped in the reader's manifest "
         "(docs/reader.md).",
     )
+    answer_type_window: int = Field(
+        5,
+        ge=0,
+        description="With the reader on, a when / how-many question is answered only if one of the reader's "
+        "first this-many sentences gives a date / a number the question does not (0: no check; "
+        "assistant/answer/answer_type.py, docs/reader.md).",
+    )
+    answer_type_floor: float = Field(
+        0.005,
+        ge=0.0,
+        le=1.0,
+        description="The reader probability a sentence needs for its date / number to count "
+        "(docs/reader.md).",
+    )
     reader_span_margin: float = Field(
         2.0, description="Lead a reply with the short span when its margin over 'no answer' is at least this."
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from chromadb.errors import ChromaError
 
+from assistant.answer.answer_type import AskedType, check, with_span
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
 from assistant.answer.rerank import read_evidence, read_features, rerank_hits
@@ -120,10 +121,26 @@ class AnswerPipeline:
                 lexical.contains,
                 self.settings.reader_candidates,
             )
+        typed = True
+        if self.settings.answer_type_window:
+            window = self.settings.answer_type_window
+            head, tail = evidence[:window], evidence[window:]
+            asked = AskedType.of(question)
+            head, typed = check(
+                asked,
+                head,
+                [e.sentence.text for e in head],
+                [e.reading.relevance if e.reading else 1.0 for e in head],
+                window=window,
+                floor=self.settings.answer_type_floor,
+            )
+            evidence = head + tail
+            if asked is not None and typed:
+                evidence[0] = with_span(evidence[0], asked.span(evidence[0].sentence.text, question))
         hits = rerank_hits(hits, evidence)
         if best < self.reader_threshold("support_floor"):
             decline = "weak_evidence"
-        elif top < self.reader_threshold("answerability"):
+        elif top < self.reader_threshold("answerability") or not typed:
             decline = "not_answered"
         else:
             decline = None

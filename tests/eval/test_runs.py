@@ -44,6 +44,9 @@ def dataset(ingested, unique):
 
 def _run(ingested, run_store, dataset, threshold, label="", **kwargs):
     ingested.settings.refusal_threshold = threshold
+    # the threshold alone decides what these runs refuse: the answer-type check reads the reader's
+    # probabilities, which mean nothing over the fake embedder
+    ingested.settings.answer_type_window = 0
     run = run_store.create_run(dataset.id, label, settings_snapshot(ingested.settings))
     assert run.status == "queued" and run.total == 9 and run.done == 0
     return run_store.execute_run(ingested, run.id, **kwargs)

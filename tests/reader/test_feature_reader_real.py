@@ -52,3 +52,21 @@ def test_a_follow_up_is_answered_first(real_assistant):
 def test_a_near_topic_question_the_documents_do_not_answer_is_refused(real_assistant):
     answer, _, _ = real_assistant.ask("ما هو رقم هاتف مكتب الشبكة في لندن؟")
     assert answer.refused and answer.citations == []
+
+
+def test_a_how_many_question_the_documents_give_no_number_for_is_refused(real_assistant):
+    # the documents name the institute that runs the network, never its staff numbers
+    answer, _, _ = real_assistant.ask("كم عدد موظفي معهد الحوار الاستراتيجي؟")
+    assert answer.refused and answer.refusal_reason == "not_answered" and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("كم مدينة تضم الشبكة اليوم؟", "مئة"),
+        ("How many participants attended the fifth global summit?", "140"),
+    ],
+)
+def test_a_how_many_question_is_answered_with_its_number(real_assistant, question, fact):
+    answer, _, _ = real_assistant.ask(question)
+    assert not answer.refused and fact in first_line(answer.text)
