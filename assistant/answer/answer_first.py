@@ -12,6 +12,7 @@ is a verbatim sentence of a stored chunk; the lead span is a substring of the fi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answer.base import Generator
 from assistant.answer.evidence import Evidence
@@ -31,6 +32,34 @@ _LIST_CUES = re.compile(
 MAX_LEAD_SHARE = 0.7  # a span longer than this share of its sentence is not shown on its own
 MAX_LEAD_WORDS = 12
 DISTINCT_OVERLAP = 0.6  # a further sentence sharing more of its terms with the first adds nothing
+
+
+def _announces(text: str) -> bool:
+    return text.rstrip().endswith((":", "："))
+
+
+def continued(item: Evidence, evidence: list[Evidence]) -> Evidence:
+    """A sentence that ends with a colon announces what follows ("… قائلة:", "… ما يلي:"), so it is
+    quoted together with the next sentence of its chunk: one citation of the exact source text from
+    the start of the one to the end of the other. Unchanged when the next sentence is not among the
+    evidence (not quotable) or lies outside the chunk."""
+    if not _announces(item.sentence.text):
+        return item
+    record, chunk = item.sentence, item.hit.chunk
+    following = [
+        e.sentence
+        for e in evidence
+        if e.sentence.document_id == record.document_id and e.sentence.start >= record.end
+    ]
+    if not following:
+        return item
+    after = min(following, key=lambda r: r.start)
+    if after.end > chunk.end or record.start < chunk.start:
+        return item
+    text = chunk.text[record.start - chunk.start : after.end - chunk.start]
+    if text[len(record.text) : after.start - record.start].strip():
+        return item  # something unquotable lies between them
+    return replace(item, sentence=replace(record, end=after.end, text=text))
 
 
 def is_list_question(question: str) -> bool:
@@ -98,7 +127,17 @@ class AnswerFirstComposer(Generator):
         return chosen
 
     def generate(self, question: str, hits: list[Hit], evidence: list[Evidence]) -> Answer:
-        chosen = self.select(question, evidence)
+        chosen: list[Evidence] = []
+        for item in self.select(question, evidence):
+            item = continued(item, evidence)
+            inside = (
+                c.sentence.document_id == item.sentence.document_id
+                and c.sentence.start <= item.sentence.start
+                and item.sentence.end <= c.sentence.end
+                for c in chosen
+            )
+            if not any(inside):  # already quoted as the continuation of an earlier choice
+                chosen.append(item)
         lead = _lead(chosen[0], self.span_margin) if chosen else None
         scores = [item.reading.answerability if item.reading else item.relevance for item in chosen]
         return quoted_answer(self.name, chosen, scores, evidence, lead)

@@ -62,7 +62,7 @@ def quoted_answer(
                 page=chunk.page_at(record.start),
             )
         )
-        lines.append(f"{record.text} [{n}]")
+        lines.append(f"{record.text.replace(chr(10), ' ')} [{n}]")  # one line per citation
     return Answer(
         text="\n".join(lines),
         refused=False,

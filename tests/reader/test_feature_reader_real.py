@@ -37,7 +37,10 @@ def test_the_shipped_reader_is_on_and_reads_the_evidence(real_assistant):
 def test_the_reply_leads_with_the_sentence_that_answers(real_assistant, question):
     answer, _, _ = real_assistant.ask(question)
     assert not answer.refused
-    assert "2015" in first_line(answer.text) and first_line(answer.text).endswith("[1]")
+    lead, quoted = answer.text.split("\n")[:2]
+    # the short answer (the date the answer-type check found), then the sentence that gives it
+    assert "2015" in lead and not lead.endswith("]")
+    assert quoted.endswith("[1]") and lead in quoted and answer.citations[0].quote in quoted
     store = DocumentStore(real_assistant.sessions)
     for c in answer.citations:
         assert store.text(c.document_id)[c.start : c.end] == c.quote
