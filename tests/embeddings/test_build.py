@@ -431,6 +431,6 @@ def test_the_int8_query_encoder_stays_close_to_fp32_and_leaves_passages_alone(
         model_path, query_prompt="query: ", passage_prompt="passage: ", batch_size=8, query_model_file=path
     )
     queries = np.sum(int8.embed_queries(TEXTS) * onnx_embedder.embed_queries(TEXTS), axis=1)
-    assert queries.mean() >= 0.99 and queries.min() >= 0.98  # docs/performance.md: 316 questions, min 0.9898
+    assert queries.mean() >= 0.995 and queries.min() >= 0.99  # docs/performance.md: 316 questions, min 0.9949
     assert not np.allclose(int8.embed_queries(TEXTS[:2]), onnx_embedder.embed_queries(TEXTS[:2]))
     assert np.array_equal(int8.embed_passages(TEXTS), onnx_embedder.embed_passages(TEXTS))
