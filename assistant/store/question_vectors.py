@@ -73,9 +73,9 @@ def vectors(
         computed = embedder.embed_queries(batch)
         with sessions.begin() as session:
             for text, vector in zip(batch, computed, strict=True):
-                vector = np.asarray(vector, dtype=np.float32)
+                data = encode(vector)
                 for answer_id in missing[text]:
-                    known[answer_id] = vector
+                    known[answer_id] = decode(data)  # as a later load reads it: the same groups
                 # only if the row still holds this text (a purge may have rewritten or deleted it)
                 session.execute(
                     update(AnswerRecord)
@@ -86,7 +86,7 @@ def vectors(
                             and_(AnswerRecord.standalone_question == "", AnswerRecord.question == text),
                         ),
                     )
-                    .values(question_vector=encode(vector), question_vector_model=embedder.name)
+                    .values(question_vector=data, question_vector_model=embedder.name)
                     .execution_options(synchronize_session=False)
                 )
     if not items:

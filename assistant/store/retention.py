@@ -4,9 +4,10 @@ What goes with an old answer: its messages, its user feedback and staff reviews,
 derived from its text — a newer follow-up in the same conversation keeps its own question, but its
 standalone rewrite (which quotes or carries terms of the earlier questions) is replaced by that
 question and the query vector made from the rewrite is cleared (an answer's own vector,
-store/question_vectors.py, goes with its row). Evaluation dataset rows promoted from it stay (they were curated by staff) but lose the
-link to it. Its usage figures (``AnswerStats``: counts, latency, language, cited documents — no text)
-stay, so /staff/insights keeps its aggregates for the purged period.
+store/question_vectors.py, goes with its row). Evaluation dataset rows promoted from it stay
+(they were curated by staff) but lose the link to it. Its usage figures (``AnswerStats``: counts,
+latency, language, cited documents — no text) stay, so /staff/insights keeps its aggregates for the
+purged period.
 """
 
 from __future__ import annotations
