@@ -229,11 +229,12 @@ EDIT_WAIT_SECONDS = 20.0  # a staff edit or deletion waits this long for another
 
 
 def remove_documents(
-    stores: Stores, document_ids: list[str], *, timeout: float | None = EDIT_WAIT_SECONDS
+    stores: Stores, document_ids: list[str], *, timeout: float | None = None
 ) -> IngestReport:
     """Documents out of every index (Chroma, sentence states, SQL, then BM25 with the new generation).
-    Raises ``IndexBusy`` when another ingest holds the index for longer than ``timeout``."""
-    with index_writer(stores, timeout=timeout):
+    Raises ``IndexBusy`` when another ingest holds the index for longer than ``timeout`` seconds
+    (default ``EDIT_WAIT_SECONDS``)."""
+    with index_writer(stores, timeout=EDIT_WAIT_SECONDS if timeout is None else timeout):
         report = make_indexer(stores).remove_documents(document_ids)
         if report.changed:
             publish(stores)
@@ -248,12 +249,12 @@ def redescribe_document(
     document_id: str,
     values: dict[str, str | None],
     *,
-    timeout: float | None = EDIT_WAIT_SECONDS,
+    timeout: float | None = None,
 ) -> dict[str, list]:
     """New metadata for an indexed document (a staff edit): the SQL catalogue and every chunk's
     metadata in Chroma (no re-embedding: chunk ids do not depend on metadata), then publish.
     Returns the changed fields as {field: [old, new]}. Raises ``IndexBusy`` like ``remove_documents``."""
-    with index_writer(stores, timeout=timeout):
+    with index_writer(stores, timeout=EDIT_WAIT_SECONDS if timeout is None else timeout):
         with stores.sessions.begin() as session:
             record = session.get(DocumentRecord, document_id)
             if record is None:

@@ -80,6 +80,22 @@ def _wait_until_writing(process: subprocess.Popen, settings: Settings, timeout: 
     raise AssertionError("the first ingest never started writing")
 
 
+def _hold(lock: Path) -> subprocess.Popen:
+    """Another process holding the index lock (until killed)."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from filelock import FileLock\n"
+            f"with FileLock({str(lock)!r}):\n    print('held', flush=True); time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def test_a_second_cli_ingest_waits_for_the_first(tmp_path, big_corpus):
     settings = Settings(data_dir=tmp_path / "data", documents_dir=big_corpus, embedding_model="test:hash")
     env = _env(settings.data_dir, big_corpus)
@@ -147,18 +163,8 @@ def test_a_staff_edit_says_so_when_another_process_holds_the_index(tmp_path, cor
     with server.sessions() as session:
         before = session.get(DocumentRecord, "about-scn").title
     lock = settings.data_dir / LOCK_NAME
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import time; from filelock import FileLock\n"
-            f"with FileLock({str(lock)!r}):\n    print('held', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _hold(lock)
     try:
-        assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
         with pytest.raises(IndexBusy) as busy:
             redescribe_document(server.stores, "about-scn", {"title": "عنوان جديد"}, timeout=1.0)
@@ -178,3 +184,47 @@ def test_a_staff_edit_says_so_when_another_process_holds_the_index(tmp_path, cor
     assert redescribe_document(server.stores, "about-scn", {"title": "عنوان جديد"}) == {
         "title": [before, "عنوان جديد"]
     }
+
+
+def test_the_staff_pages_say_so_when_another_process_holds_the_index(tmp_path, corpus_copy, monkeypatch):
+    """An edit and a deletion on /staff/documents while another process holds the lock: 409 with the
+    reason on the page, and nothing changed (title, file, index)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from assistant.ingest import run
+    from assistant.staff import accounts
+    from tests.conftest import ingest_into
+    from tests.staff.helpers import ADMIN, sign_in
+
+    monkeypatch.setattr(accounts, "BCRYPT_ROUNDS", 4)
+    monkeypatch.setattr(run, "EDIT_WAIT_SECONDS", 1.0)
+    settings = Settings(data_dir=tmp_path / "data", documents_dir=corpus_copy, embedding_model="test:hash")
+    server = Assistant(settings)
+    ingest_into(server, progress=False)
+    accounts.create_user(server.sessions, *ADMIN, role="admin")
+    with server.sessions() as session:
+        before = session.get(DocumentRecord, "about-scn").title
+    sidecar = (corpus_copy / "about-scn.meta.yaml").read_text(encoding="utf-8")
+    holder = _hold(settings.data_dir / LOCK_NAME)
+    try:
+        with TestClient(create_app(assistant=server)) as client:
+            token = sign_in(client)
+            form = {"csrf_token": token, "title": "عنوان جديد", "kind": "about", "language": "ar"}
+            edited = client.post("/staff/documents/edit/about-scn", data=form, follow_redirects=False)
+            assert edited.status_code == 409
+            assert "being updated by another ingest" in edited.text and "Traceback" not in edited.text
+            deleted = client.post(
+                "/staff/documents/delete/about-scn",
+                data={"csrf_token": token, "confirm": "yes"},
+                follow_redirects=False,
+            )
+            assert deleted.status_code == 409 and "being updated by another ingest" in deleted.text
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    with server.sessions() as session:
+        assert session.get(DocumentRecord, "about-scn").title == before
+    assert (corpus_copy / "about-scn.txt").exists()  # the file was put back from the trash
+    assert "about-scn" in {c.document_id for c in server.retriever.chunks.values()}
+    assert (corpus_copy / "about-scn.meta.yaml").read_text(encoding="utf-8") == sidecar  # edit undone
