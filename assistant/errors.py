@@ -71,3 +71,10 @@ def is_disk_full(exc: BaseException) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
     return False
+
+
+class IndexBusy(AssistantError):
+    """Another process (an `assistant ingest`, or the server's upload worker) is writing the index."""
+
+    code = "index_busy"
+    status_code = 409

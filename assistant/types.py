@@ -148,6 +148,8 @@ class Retrieval:
     support: float
     decline: str | None = None  # why the evidence cannot answer ("weak_evidence", "not_answered") or None
     answerability: float | None = None  # the reader's best answerability (reader on)
+    # the question's query vector the retrieval used (numpy, L2-normalised); stored with the answer
+    query_vector: object | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -205,8 +205,11 @@ def delete(
         )
     try:
         lib.delete(record.id, user.username)
-    except AssistantError as exc:
-        return render(request, "staff/document_delete.html", 422, record=record, cited=0, error=exc.message)
+    except AssistantError as exc:  # e.g. IndexBusy (409): another ingest holds the index
+        status = exc.status_code if exc.status_code < 500 else 503
+        return render(
+            request, "staff/document_delete.html", status, record=record, cited=0, error=exc.message
+        )
     request.app.state.assistant.refresh(force=True)
     log.info("document %s deleted by %r", record.id, user.username)
     flash(request, "document_deleted", extra=record.title[:200])

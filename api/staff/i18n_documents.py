@@ -72,6 +72,9 @@ DOCUMENT_STRINGS: dict[str, tuple[str, str]] = {
     "stage_stored": ("حُفظ الملف", "file stored"),
     "stage_extracting": ("استخراج النص", "extracting the text"),
     "stage_indexing": ("الفهرسة", "indexing"),
+    "stage_waiting": (
+        "بانتظار انتهاء إدخال آخر للوثائق", "waiting for another ingest to finish",
+    ),
     "stage_done": ("انتهت", "finished"),
     "result_added": ("أُضيفت وثيقة جديدة", "new document added"),
     "result_updated": ("استُبدلت الوثيقة", "document replaced"),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
 from chromadb.errors import ChromaError
 
 from assistant.answer.answer_type import AskedType, check, with_span
@@ -89,7 +90,7 @@ class AnswerPipeline:
             question, k or self.settings.retrieval_k, query_vector=vector, filters=filters
         )
         if not hits:  # nothing passes the filters (or nothing matches at all): nothing to answer from
-            return Retrieval([], [], 0.0, "weak_evidence")
+            return Retrieval([], [], 0.0, "weak_evidence", query_vector=vector)
         lexical = self.retriever.lexical
         weights = lexical.query_weights(question)
         evidence = score_evidence(
@@ -107,7 +108,7 @@ class AnswerPipeline:
         )
         if self.reader is None:
             decline = "weak_evidence" if best < self.settings.refusal_threshold else None
-            return Retrieval(hits, evidence, best, decline)
+            return Retrieval(hits, evidence, best, decline, query_vector=vector)
         if neural:
             evidence = read_evidence(self.reader, q_states, evidence, self.settings.reader_candidates)
             top = evidence[0].reading.answerability if evidence and evidence[0].reading else 0.0
@@ -144,7 +145,7 @@ class AnswerPipeline:
             decline = "not_answered"
         else:
             decline = None
-        return Retrieval(hits, evidence, best, decline, top)
+        return Retrieval(hits, evidence, best, decline, top, query_vector=vector)
 
     def reader_threshold(self, name: str) -> float:
         """A setting when set; else the feature reader keeps the composer's support threshold as its
@@ -173,9 +174,9 @@ class AnswerPipeline:
 
     def answer(
         self, question: str, history: History = (), filters: SearchFilters | None = None
-    ) -> tuple[Answer, list[Hit], str]:
-        """(answer, hits, standalone question): rewrite, retrieve (within ``filters``), then refuse
-        or generate."""
+    ) -> tuple[Answer, list[Hit], str, np.ndarray | None]:
+        """(answer, hits, standalone question, its query vector or None when declined before
+        retrieval): rewrite, retrieve (within ``filters``), then refuse or generate."""
         started = time.perf_counter()
         declined = self.declined(question)
         if declined is not None:
@@ -184,7 +185,7 @@ class AnswerPipeline:
                 declined.refusal_reason,
                 (time.perf_counter() - started) * 1000,
             )
-            return declined, [], question
+            return declined, [], question, None
         standalone = self.standalone(question, history)
         found = self.retrieve_evidence(standalone, filters=filters)
         if found.decline:
@@ -200,7 +201,7 @@ class AnswerPipeline:
             len(result.citations),
             (time.perf_counter() - started) * 1000,
         )
-        return result, found.hits, standalone
+        return result, found.hits, standalone, found.query_vector
 
     def with_titles(self, answer: Answer) -> Answer:
         titles = self.retriever.titles

@@ -14,6 +14,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import numpy as np
+
 from assistant.answer.base import Generator
 from assistant.chat.followups import QuestionRewriter
 from assistant.chat.pipeline import AnswerPipeline, History
@@ -77,7 +79,7 @@ class Assistant:
                 title_of=lambda doc_id: self.retriever.titles.get(doc_id, ""),
                 answer_first=reader is not None,
             )
-        self.conversations = ConversationStore(self.sessions)
+        self.conversations = ConversationStore(self.sessions, self.embedder.name)
         self.feedback = FeedbackStore(self.sessions)
         self.pipeline = AnswerPipeline(
             settings,
@@ -150,12 +152,14 @@ class Assistant:
         self, question: str, history: History = (), filters: Filters = None
     ) -> tuple[Answer, list[Hit]]:
         """Rewrite, retrieve, refuse or generate. Stores nothing."""
-        result, hits, _ = self._answer(self._checked(question, "message"), history, parse_filters(filters))
+        result, hits, _, _ = self._answer(
+            self._checked(question, "message"), history, parse_filters(filters)
+        )
         return result, hits
 
     def _answer(
         self, question: str, history: History, filters: SearchFilters | None = None
-    ) -> tuple[Answer, list[Hit], str]:
+    ) -> tuple[Answer, list[Hit], str, np.ndarray | None]:
         self.require_index()
         return self.pipeline.answer(question, history, filters)
 
@@ -169,10 +173,10 @@ class Assistant:
         self.conversations.check(conversation_id)
         history = self.conversations.history(conversation_id)
         started = time.perf_counter()
-        result, hits, standalone = self._answer(question, history, checked)
+        result, hits, standalone, vector = self._answer(question, history, checked)
         latency_ms = (time.perf_counter() - started) * 1000
         conversation_id, answer_id = self.conversations.save(
-            conversation_id, question, standalone, result, hits, latency_ms
+            conversation_id, question, standalone, result, hits, latency_ms, vector
         )
         return result, conversation_id, answer_id
 
@@ -202,7 +206,9 @@ class Assistant:
         checked = parse_filters(filters)
         history = clean_history(history)
         started = time.perf_counter()
-        result, hits, standalone = self._answer(question, history, checked)
+        result, hits, standalone, vector = self._answer(question, history, checked)
         latency_ms = (time.perf_counter() - started) * 1000
-        _, answer_id = self.conversations.save(None, question, standalone, result, hits, latency_ms)
+        _, answer_id = self.conversations.save(
+            None, question, standalone, result, hits, latency_ms, vector
+        )
         return result, answer_id

@@ -70,7 +70,7 @@ def stream_answer(
             answer.confidence = found.support
         latency_ms = (time.perf_counter() - started) * 1000  # until the whole answer was ready
         conversation_id, answer_id = conversations.save(
-            conversation_id, question, standalone, answer, found.hits, latency_ms
+            conversation_id, question, standalone, answer, found.hits, latency_ms, found.query_vector
         )
         yield StreamEvent("citations", {"citations": [public_citation(c) for c in answer.citations]})
         yield StreamEvent(

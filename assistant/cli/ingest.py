@@ -34,11 +34,29 @@ def ingest(
     Exit status: 0 when every file was ingested; 1 when some files failed (they are listed on stderr
     and in the report; the others are ingested) unless --allow-failures; 2 on an error that stopped
     the ingest."""
+    from assistant.ingest.run import LOCK_NAME
     from assistant.ingest.run import ingest as run_ingest
+
+    told = []
+
+    def waiting(now: bool) -> None:
+        if now and not told:
+            told.append(True)
+            typer.echo(
+                f"another ingest is running (the lock {LOCK_NAME} in the data folder is held: an "
+                "`assistant ingest` or an upload on /staff/documents); waiting for it to finish…",
+                err=True,
+            )
+        elif not now:
+            typer.echo("the other ingest has finished; ingesting now.", err=True)
 
     try:
         report = run_ingest(
-            common.open_stores(), documents, progress=sys.stderr.isatty() or not as_json, rebuild=rebuild
+            common.open_stores(),
+            documents,
+            progress=sys.stderr.isatty() or not as_json,
+            rebuild=rebuild,
+            waiting=waiting,
         )
     except AssistantError as exc:
         common.fail(exc)

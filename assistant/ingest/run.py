@@ -7,6 +7,11 @@ Load → clean → chunk → embed only what changed (``Indexer``), then save BM
 catalogue for a new index generation (store/lexical_snapshot.py) and publish that generation, so
 every serving process loads them (``Assistant.refresh``, within ``index_check_seconds``; at once
 with ``refresh(force=True)``).
+
+One writer at a time (``index_writer``): the threads of one process queue on ``INDEX_LOCK``, and the
+processes sharing a data folder (an `assistant ingest` and a server's upload worker, or two CLI runs)
+on the file lock DATA_DIR/ingest.lock (``filelock``: fcntl/msvcrt locks, released by the operating
+system when a process dies, so a crash leaves no stale lock). The second writer waits and says so.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.errors import DiskFull, NotFound, is_disk_full
+from filelock import FileLock, Timeout
+
+from assistant.errors import DiskFull, IndexBusy, NotFound, is_disk_full
 from assistant.ingest.indexer import Indexer, IngestReport
 from assistant.store.index_state import bump_generation, new_generation
 from assistant.store.lexical_snapshot import LexicalSnapshot
@@ -33,6 +41,73 @@ LOW_DISK_BYTES = 2 * 1024 * 1024  # a write that fails with less free space than
 
 # One writer of the index per process: the staff page's upload worker, edits and deletions.
 INDEX_LOCK = threading.RLock()
+LOCK_NAME = "ingest.lock"  # in DATA_DIR: one writer across the processes sharing it
+WAIT_NOTICE_SECONDS = 30.0  # while waiting, ``waiting(True)`` is called again this often
+_file_locks: dict[Path, FileLock] = {}
+_file_locks_guard = threading.Lock()
+
+Waiting = Callable[[bool], None]  # waiting(True): another writer holds the lock; waiting(False): ours now
+
+
+def _file_lock(stores: Stores) -> FileLock:
+    path = (stores.data_dir / LOCK_NAME).resolve()
+    with _file_locks_guard:
+        if path not in _file_locks:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # one object per path, shared by the threads (INDEX_LOCK orders them): re-entrant
+            _file_locks[path] = FileLock(path, thread_local=False)
+        return _file_locks[path]
+
+
+@contextmanager
+def index_writer(
+    stores: Stores, *, waiting: Waiting | None = None, timeout: float | None = None
+) -> Iterator[None]:
+    """Hold the index for writing: this process's other writers and every other process using the
+    same data folder wait. When the lock is taken, ``waiting(True)`` is called (and again every
+    ``WAIT_NOTICE_SECONDS``), and ``waiting(False)`` once it is ours. ``timeout`` (seconds; None:
+    wait as long as it takes) raises ``IndexBusy`` instead."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    lock = _file_lock(stores)
+    told = False
+
+    def wait() -> float:
+        """Say that this writer waits; the seconds until the next notice (IndexBusy past the deadline)."""
+        nonlocal told
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            raise IndexBusy(
+                "The library is being updated by another ingest (`assistant ingest` or an upload); "
+                "nothing was changed. Try again when it has finished."
+            )
+        if not told:
+            log.info("index: another writer holds it (%s); waiting", lock.lock_file)
+        told = True
+        if waiting:
+            waiting(True)
+        return WAIT_NOTICE_SECONDS if deadline is None else min(WAIT_NOTICE_SECONDS, deadline - now)
+
+    acquired = INDEX_LOCK.acquire(blocking=False)  # another thread of this process
+    while not acquired:
+        acquired = INDEX_LOCK.acquire(timeout=wait())
+    try:
+        try:
+            lock.acquire(timeout=0)  # another process
+        except Timeout:
+            while True:
+                try:
+                    lock.acquire(timeout=wait())
+                    break
+                except Timeout:
+                    continue
+        try:
+            if told and waiting:
+                waiting(False)
+            yield
+        finally:
+            lock.release()
+    finally:
+        INDEX_LOCK.release()
 
 
 def make_indexer(stores: Stores) -> Indexer:
@@ -64,11 +139,17 @@ def disk_checked(stores: Stores) -> Iterator[None]:
 
 
 def ingest(
-    stores: Stores, documents_dir: Path | None = None, *, progress: bool = True, rebuild: bool = False
+    stores: Stores,
+    documents_dir: Path | None = None,
+    *,
+    progress: bool = True,
+    rebuild: bool = False,
+    waiting: Waiting | None = None,
 ) -> IngestReport:
+    """``waiting``: told when another ingest holds the index and this one waits (``index_writer``)."""
     settings = stores.settings
     folder = Path(documents_dir or settings.documents_dir)
-    with INDEX_LOCK:
+    with index_writer(stores, waiting=waiting):
         if rebuild:
             stores.chroma.reset()
             stores.states.clear()
@@ -130,11 +211,13 @@ def publish(stores: Stores) -> str:
     return generation
 
 
-def ingest_documents(stores: Stores, docs: list[SourceDocument], *, origin: str) -> IngestReport:
+def ingest_documents(
+    stores: Stores, docs: list[SourceDocument], *, origin: str, waiting: Waiting | None = None
+) -> IngestReport:
     """Loaded documents (a staff upload) into the live index, through the folder run's indexer,
     then publish. A failure leaves the served index as it was (old chunks go only after the new
-    ones are written)."""
-    with INDEX_LOCK, disk_checked(stores):
+    ones are written). Waits while another ingest writes (``waiting`` is told)."""
+    with index_writer(stores, waiting=waiting), disk_checked(stores):
         stores.chroma.check_model()
         report = make_indexer(stores).index_documents(docs, origin=origin)
         if report.changed:
@@ -142,9 +225,16 @@ def ingest_documents(stores: Stores, docs: list[SourceDocument], *, origin: str)
     return report
 
 
-def remove_documents(stores: Stores, document_ids: list[str]) -> IngestReport:
-    """Documents out of every index (Chroma, sentence states, SQL, then BM25 with the new generation)."""
-    with INDEX_LOCK:
+EDIT_WAIT_SECONDS = 20.0  # a staff edit or deletion waits this long for another ingest, then says so
+
+
+def remove_documents(
+    stores: Stores, document_ids: list[str], *, timeout: float | None = None
+) -> IngestReport:
+    """Documents out of every index (Chroma, sentence states, SQL, then BM25 with the new generation).
+    Raises ``IndexBusy`` when another ingest holds the index for longer than ``timeout`` seconds
+    (default ``EDIT_WAIT_SECONDS``)."""
+    with index_writer(stores, timeout=EDIT_WAIT_SECONDS if timeout is None else timeout):
         report = make_indexer(stores).remove_documents(document_ids)
         if report.changed:
             publish(stores)
@@ -154,11 +244,17 @@ def remove_documents(stores: Stores, document_ids: list[str]) -> IngestReport:
 DESCRIBED_FIELDS = ("title", "kind", "date", "place", "language")
 
 
-def redescribe_document(stores: Stores, document_id: str, values: dict[str, str | None]) -> dict[str, list]:
+def redescribe_document(
+    stores: Stores,
+    document_id: str,
+    values: dict[str, str | None],
+    *,
+    timeout: float | None = None,
+) -> dict[str, list]:
     """New metadata for an indexed document (a staff edit): the SQL catalogue and every chunk's
     metadata in Chroma (no re-embedding: chunk ids do not depend on metadata), then publish.
-    Returns the changed fields as {field: [old, new]}."""
-    with INDEX_LOCK:
+    Returns the changed fields as {field: [old, new]}. Raises ``IndexBusy`` like ``remove_documents``."""
+    with index_writer(stores, timeout=EDIT_WAIT_SECONDS if timeout is None else timeout):
         with stores.sessions.begin() as session:
             record = session.get(DocumentRecord, document_id)
             if record is None:

@@ -12,16 +12,16 @@ Only text still stored and younger than the retention setting is read; answers a
 id. The callers (api/staff/insights_routes.py) pass the search and the answering as functions, so this
 package does not depend on chat/.
 
-Question vectors are kept in memory between page loads (``VectorCache``), keyed by the embedder and
-a hash of the text (the text itself is not kept); each load keeps only the current questions' vectors,
-so a purged question's vector goes with the next load.
+Question vectors are read from the answers (``AnswerRecord.question_vector``, written by the
+answering pipeline, which embeds the standalone question to retrieve anyway); a question without one
+(answers stored before migration 0010, declined before retrieval, or by another embedder) is embedded
+once and its vector stored (assistant/store/question_vectors.py). The vectors go with the question
+text when retention purges it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +33,7 @@ from sqlalchemy.orm import sessionmaker
 from assistant.embedding import Embedder
 from assistant.errors import InvalidRequest, NotFound
 from assistant.staff.insights import Period
+from assistant.store import question_vectors
 from assistant.store.models import AnswerRecord, AnswerStats, GapCheck, utcnow
 from assistant.store.usage import backfill
 from assistant.types import Answer, Hit
@@ -49,31 +50,6 @@ MAX_CHECK = 60  # questions re-asked by one "mark covered"
 Search = Callable[[str, int, np.ndarray], list[Hit]]  # (question, k, its query vector) -> ranked hits
 
 
-class VectorCache:
-    """Query vectors of the gap questions, so a page load embeds only the questions new since the last."""
-
-    def __init__(self) -> None:
-        self._vectors: dict[tuple[str, str], np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def vectors(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        keys = [(embedder.name, hashlib.sha256(text.encode()).hexdigest()) for text in texts]  # no text kept
-        with self._lock:
-            known = {key: self._vectors[key] for key in keys if key in self._vectors}
-        missing = dict(
-            (key, text) for key, text in zip(keys, texts, strict=True) if key not in known
-        )  # one per distinct text
-        if missing:
-            for key, vector in zip(missing, embedder.embed_queries(list(missing.values())), strict=True):
-                known[key] = np.asarray(vector, dtype=np.float32)
-        with self._lock:
-            self._vectors = {key: known[key] for key in keys}  # only the current questions stay
-        if not keys:
-            return np.zeros((0, 1), dtype=np.float32)
-        return np.stack([known[key] for key in keys])
-
-
-CACHE = VectorCache()
 
 
 @dataclass
@@ -202,10 +178,11 @@ def content_gaps(
     period: Period,
     retention_days: int,
     threshold: float = DISTANCE_THRESHOLD,
-    cache: VectorCache = CACHE,
 ) -> Gaps:
     questions, total = gap_questions(sessions, period, retention_days)
-    vectors = cache.vectors(embedder, [q.standalone for q in questions])
+    vectors, embedded = question_vectors.vectors(
+        sessions, embedder, [(q.answer_id, q.standalone) for q in questions]
+    )
     indices = cluster(vectors, threshold)
     checks = _latest_checks(sessions)
     groups = []
@@ -215,7 +192,9 @@ def content_gaps(
         group.check = next((c for c in checks if ids & set(c.answer_ids)), None)
         group.documents = closest_documents(search, group)
         groups.append(group)
-    log.info("content gaps: %d questions, %d groups", len(questions), len(indices))
+    log.info(
+        "content gaps: %d questions (%d embedded now), %d groups", len(questions), embedded, len(indices)
+    )
     hidden = max(0, len(indices) - MAX_GROUPS)
     return Gaps(groups, total, len(questions), hidden, retention_cutoff(retention_days))
 

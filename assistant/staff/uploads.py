@@ -12,6 +12,9 @@ and indexed through the same ``Indexer`` (``ingest_documents``):
   old one goes to DATA_DIR/trash) in the folder it lives in, and it is re-indexed (``updated``);
 * otherwise a new document in DATA_DIR/uploads (``added``).
 
+While another process writes the index (an `assistant ingest` of the same data folder), the job waits
+at the stage ``waiting`` (assistant/ingest/run.py, ``index_writer``), then indexes.
+
 A failure at any step leaves the served index and the stored files as they were.
 """
 
@@ -252,8 +255,12 @@ class Uploads:
         shutil.copy2(staged, final)
         self._set(job_id, stage="indexing", document_id=doc.id)
         origin = existing.origin if existing is not None else "upload"
+
+        def waiting(now: bool) -> None:  # another ingest (`assistant ingest`) holds the index
+            self._set(job_id, stage="waiting" if now else "indexing")  # also keeps the job from stalling
+
         try:
-            report = ingest_documents(self.stores, [doc], origin=origin)
+            report = ingest_documents(self.stores, [doc], origin=origin, waiting=waiting)
         except Exception:
             final.unlink(missing_ok=True)
             self.library.restore(moved)

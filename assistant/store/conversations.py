@@ -7,11 +7,13 @@ import threading
 import uuid
 from dataclasses import asdict
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import NotFound
 from assistant.store.models import AnswerRecord, Conversation, Message
+from assistant.store.question_vectors import encode
 from assistant.store.usage import add_stats
 from assistant.types import Answer, Hit
 
@@ -26,8 +28,9 @@ def unknown_conversation(conversation_id: str) -> NotFound:
 
 
 class ConversationStore:
-    def __init__(self, sessions: sessionmaker):
+    def __init__(self, sessions: sessionmaker, embedder_name: str | None = None):
         self.sessions = sessions
+        self.embedder_name = embedder_name  # whose query vectors ``save`` is given (question_vectors.py)
         # SQLite allows one writer: queue writers in-process instead of letting them sleep in its
         # busy handler (32 clients: p95 1171 → 467 ms, docs/performance.md). Other databases: no-op.
         sqlite = sessions.kw["bind"].dialect.name == "sqlite"
@@ -61,11 +64,16 @@ class ConversationStore:
         answer: Answer,
         hits: list[Hit],
         latency_ms: float | None = None,
+        question_vector: np.ndarray | None = None,
     ) -> tuple[str, str]:
         """Store one exchange (creating the conversation if needed) with its usage figures
-        (store/usage.py; ``latency_ms``: the time taken to answer). Returns (conversation_id, answer_id)."""
+        (store/usage.py; ``latency_ms``: the time taken to answer) and ``question_vector``, the query
+        vector of ``standalone`` the retrieval used (store/question_vectors.py; None: not embedded).
+        Returns (conversation_id, answer_id)."""
         with self.write_lock:
-            return self._save(conversation_id, question, standalone, answer, hits, latency_ms)
+            return self._save(
+                conversation_id, question, standalone, answer, hits, latency_ms, question_vector
+            )
 
     def _save(
         self,
@@ -75,6 +83,7 @@ class ConversationStore:
         answer: Answer,
         hits: list[Hit],
         latency_ms: float | None,
+        question_vector: np.ndarray | None = None,
     ) -> tuple[str, str]:
         with self.sessions.begin() as session:
             if conversation_id:
@@ -97,6 +106,9 @@ class ConversationStore:
                 citations=[asdict(c) for c in answer.citations],
                 retrieved=[{"chunk_id": h.chunk.id, "score": h.score} for h in hits],
             )
+            if question_vector is not None and self.embedder_name:
+                record.question_vector = encode(question_vector)
+                record.question_vector_model = self.embedder_name
             session.add(record)
             session.flush()
             add_stats(session, record, refusal_reason=answer.refusal_reason, latency_ms=latency_ms)

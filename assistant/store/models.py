@@ -98,6 +98,13 @@ class AnswerRecord(Base):
     citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     retrieved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # the query vector of the standalone question (float16 bytes) by the embedder named in
+    # ``question_vector_model``: computed by the answering pipeline anyway, stored with the answer and
+    # read by the content-gaps page (assistant/store/question_vectors.py). Derived from the question
+    # text, so it goes with it: deleted with the row, cleared when retention rewrites the standalone
+    # question. Deferred: loading an answer does not read it.
+    question_vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    question_vector_model: Mapped[str | None] = mapped_column(String(200), nullable=True, deferred=True)
 
     @validates("question", "standalone_question")
     def _sanitise(self, key: str, value: Any) -> Any:

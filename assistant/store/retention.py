@@ -3,9 +3,11 @@
 What goes with an old answer: its messages, its user feedback and staff reviews, and what was
 derived from its text — a newer follow-up in the same conversation keeps its own question, but its
 standalone rewrite (which quotes or carries terms of the earlier questions) is replaced by that
-question. Evaluation dataset rows promoted from it stay (they were curated by staff) but lose the
-link to it. Its usage figures (``AnswerStats``: counts, latency, language, cited documents — no text)
-stay, so /staff/insights keeps its aggregates for the purged period.
+question and the query vector made from the rewrite is cleared (an answer's own vector,
+store/question_vectors.py, goes with its row). Evaluation dataset rows promoted from it stay
+(they were curated by staff) but lose the link to it. Its usage figures (``AnswerStats``: counts,
+latency, language, cited documents — no text) stay, so /staff/insights keeps its aggregates for the
+purged period.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ def purge_older_than(sessions: sessionmaker, days: int) -> dict[str, int]:
                 AnswerRecord.conversation_id.in_(touched),
                 AnswerRecord.standalone_question != AnswerRecord.question,
             )
-            .values(standalone_question=AnswerRecord.question)
+            # the vector of the old rewrite goes too (store/question_vectors.py); the gaps page re-embeds
+            .values(
+                standalone_question=AnswerRecord.question, question_vector=None, question_vector_model=None
+            )
         ).rowcount
         session.execute(
             update(EvalRowRecord)

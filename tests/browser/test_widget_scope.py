@@ -110,11 +110,17 @@ def test_scoped_panel_passes_axe_and_fits_a_phone(browser, fake_api, width, heig
 # --- against the real API and model ----------------------------------------------------------------
 @pytest.mark.model
 @pytest.mark.server
-def test_a_declarations_only_widget_cites_only_declarations(page, api_url):
+@pytest.mark.parametrize(("width", "height"), [(1280, 820), (360, 740)])
+def test_a_declarations_only_widget_cites_only_declarations(page, api_url, width, height):
     """A page on the API's origin (allowed) embedding a widget scoped to declarations: the real
-    server answers from the Melbourne declaration only, whatever the question reaches for."""
-    html = f"""<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>نطاق</title></head>
-<body><h1>صفحة الإعلانات</h1>
+    server answers from the Melbourne declaration only, whatever the question reaches for. The
+    screenshots of the answer (desktop and 360 px) are in docs/img (widget-scope.png, -360.png)."""
+    page.set_viewport_size({"width": width, "height": height})
+    html = f"""<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>نطاق</title>
+<style>body {{ font-family: "Noto Naskh Arabic", "DejaVu Sans", sans-serif; margin: 2rem }}</style>
+</head>
+<body><h1>إعلانات شبكة المدن القوية</h1>
+<p>اسأل المساعد عن إعلانات الشبكة: يجيب من الإعلانات وحدها.</p>
 <script src="{api_url}/widget.js" defer data-assistant-url="{api_url}" data-kind="declaration"></script>
 </body></html>"""
     page.route(f"{api_url}/scoped-page", lambda route: route.fulfill(status=200, content_type="text/html",
@@ -132,6 +138,9 @@ def test_a_declarations_only_widget_cites_only_declarations(page, api_url):
     )
     chips = host.locator('[data-testid="chip"]')
     assert chips.count() >= 1
+    box = host.locator('[data-testid="scope"]').bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
+    screenshot(page, f"widget-scope-real-{width}")  # copied to docs/img/widget-scope(-360).png
     for i in range(chips.count()):
         chips.nth(i).click()
         title = host.locator('[data-testid="citation-title"]').first.inner_text()

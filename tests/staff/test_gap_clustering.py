@@ -1,6 +1,7 @@
 """Content-gap grouping (assistant/staff/gaps.py): the clustering on exact vectors, and on the real
 e5-small model with paraphrase groups that are not in the threshold's calibration set
-(evalsets/gap_groups.jsonl), through the page's own path (stored answers → groups)."""
+(evalsets/gap_groups.jsonl), through the page's own path (stored answers → groups). How the
+question vectors are stored and reused: tests/store/test_question_vectors.py."""
 
 from __future__ import annotations
 
@@ -82,18 +83,3 @@ def test_paraphrase_groups_on_the_real_model(assistant, real_embedder):
         assert group.documents  # the nearest chunks' documents, from the real retrieval
         assert set(group.documents) <= set(assistant.retriever.titles)
 
-
-def test_vector_cache_embeds_only_new_questions_and_forgets_old_ones(fake_embedder):
-    from assistant.staff.gaps import VectorCache
-
-    cache = VectorCache()
-    first = cache.vectors(fake_embedder, ["سؤال أول", "سؤال ثان", "سؤال أول"])
-    assert fake_embedder.texts == 2  # a repeated question is embedded once
-    assert np.allclose(first[0], first[2])
-    again = cache.vectors(fake_embedder, ["سؤال ثان", "سؤال ثالث"])
-    assert fake_embedder.texts == 3  # only the new one
-    assert np.allclose(again[0], first[1])
-    cache.vectors(fake_embedder, ["سؤال ثالث"])
-    cache.vectors(fake_embedder, ["سؤال أول"])  # dropped on the previous load: embedded again
-    assert fake_embedder.texts == 4
-    assert cache.vectors(fake_embedder, []).shape[0] == 0
