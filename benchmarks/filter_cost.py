@@ -276,6 +276,58 @@ def measure(
     } | {"_memory": memory}
 
 
+CROSSOVER_SHARES = (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+
+
+def crossover(data_dir: Path, qvec_path: Path, rounds: int) -> dict:
+    """The dense side alone (``HybridRetriever._dense``) under a filter that a given share of the
+    documents pass (random documents), scored against the vector matrix or by the Chroma path
+    (over-fetch, else exact by id), interleaved query by query: where the matrix stops paying."""
+    logging.disable(logging.INFO)
+    from assistant.config import Settings
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.store.index_state import read_generation
+    from assistant.store.stores import Stores
+    from assistant.types import SearchFilters
+
+    stores = Stores.open(Settings(data_dir=data_dir, cache_dir=CACHE), LookupEmbedder().embedder)
+    s = stores.settings
+    retriever = HybridRetriever(
+        stores.chroma, stores.embedder, dense_weight=s.fusion_dense_weight, rrf_k=s.fusion_rrf_k,
+        candidate_k=s.candidate_k, snapshots=stores.lexical, generation=read_generation(stores.sessions),
+    )
+    matrix = retriever.vectors
+    assert matrix is not None, "the snapshot has no vectors"
+    retriever.matrix_max = len(retriever)
+    queries = np.load(qvec_path).astype(np.float32)
+    rng = np.random.default_rng(7)
+    documents = list(retriever._columns.ids)
+    cases = []
+    for share in CROSSOVER_SHARES:
+        f = SearchFilters(document_ids=tuple(d for d in documents if rng.random() < share))
+        allowed = retriever.allowed(f)
+        cases.append((share, f, allowed, int(allowed.sum())))
+    for q in queries[:10]:  # warm-up
+        retriever.store.query_chunks(q, 50, known=len(retriever))
+    times = {(share, way): [] for share, *_ in cases for way in ("matrix", "chroma")}
+    for r in range(rounds):
+        for i, q in enumerate(queries):
+            for share, f, allowed, n in cases:
+                for way in ("matrix", "chroma") if (i + r) % 2 else ("chroma", "matrix"):
+                    retriever.vectors = matrix if way == "matrix" else None
+                    t0 = time.perf_counter()
+                    retriever._dense(q, f, allowed, n)
+                    times[(share, way)].append((time.perf_counter() - t0) * 1000)
+    return {
+        f"{share:.2f}": {
+            "chunks_passing": n,
+            **{f"{way}_{q}_ms": percentile(times[(share, way)], p)
+               for way in ("matrix", "chroma") for q, p in (("p50", 0.5), ("p95", 0.95))},
+        }
+        for share, _, _, n in cases
+    }
+
+
 def _parsed(wire: dict):
     from assistant.retrieval.filters import parse_filters
 
@@ -293,6 +345,9 @@ def main() -> None:
                         help="also time every filter with the vector matrix off (the Chroma path)")
     parser.add_argument("--where", action="store_true",
                         help="also measure agreement with Chroma's filtered query (~0.9 s a query at 100k)")
+    parser.add_argument("--crossover", action="store_true",
+                        help="instead: time the dense side alone, vector matrix against the Chroma path, "
+                             "for filters that 2-40%% of the documents pass (how matrix_max was chosen)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     qs = questions()
@@ -317,6 +372,17 @@ def main() -> None:
             marker.write_text(json.dumps(built), encoding="utf-8")
             print(f"built {built['chunks']:,} chunks of {built['documents']:,} documents in "
                   f"{time.perf_counter() - started:.0f} s (Chroma write {built['chroma_write_s']:.0f} s)")
+        if args.crossover:
+            table = in_child(crossover, data_dir, tmp / "queries.npy", args.rounds)
+            print(f"\nthe dense side alone under a filter, {built['chunks']:,} chunks, {len(qs)} questions "
+                  f"x {args.rounds} rounds, interleaved; {machine()}")
+            print(f"{'share':>6}{'chunks passing':>16}{'matrix p50':>12}{'p95':>8}{'Chroma p50':>12}{'p95':>8}")
+            for share, row in table.items():
+                print(f"{share:>6}{row['chunks_passing']:>16,}{row['matrix_p50_ms']:>12.2f}"
+                      f"{row['matrix_p95_ms']:>8.2f}{row['chroma_p50_ms']:>12.2f}{row['chroma_p95_ms']:>8.2f}")
+            if args.json:
+                args.json.write_text(json.dumps({"built": built, "crossover": table}, indent=2), "utf-8")
+            return
         result = in_child(
             measure, data_dir, tmp / "queries.npy", qs, args.rounds, args.without_matrix, args.where
         )
