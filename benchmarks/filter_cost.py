@@ -376,7 +376,8 @@ def main() -> None:
             table = in_child(crossover, data_dir, tmp / "queries.npy", args.rounds)
             print(f"\nthe dense side alone under a filter, {built['chunks']:,} chunks, {len(qs)} questions "
                   f"x {args.rounds} rounds, interleaved; {machine()}")
-            print(f"{'share':>6}{'chunks passing':>16}{'matrix p50':>12}{'p95':>8}{'Chroma p50':>12}{'p95':>8}")
+            header = ("share", 6), ("chunks passing", 16), ("matrix p50", 12), ("p95", 8), ("Chroma p50", 12)
+            print("".join(f"{name:>{width}}" for name, width in header) + f"{'p95':>8}")
             for share, row in table.items():
                 print(f"{share:>6}{row['chunks_passing']:>16,}{row['matrix_p50_ms']:>12.2f}"
                       f"{row['matrix_p95_ms']:>8.2f}{row['chroma_p50_ms']:>12.2f}{row['chroma_p95_ms']:>8.2f}")
