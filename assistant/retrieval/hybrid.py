@@ -185,8 +185,8 @@ class HybridRetriever:
     # How the dense side finds the best chunks that pass a filter (module doc; figures in
     # docs/performance.md, "Metadata filters"): Chroma's own filtered query costs ~0.9 s at 100k chunks.
     # at most this many pass: score them against the vector matrix. Its cost grows with the rows that
-    # pass (~0.25 ms per 1,000 on a loaded host), the over-fetch's with how few pass; measured at
-    # 100k chunks they cross at ~17k rows (p50) to ~20k (p95): docs/performance.md
+    # pass, the over-fetch's with how few pass; at 100k chunks the matrix was ahead at p50 up to
+    # 15-17k rows and at p95 up to 20-24k (three runs): docs/performance.md, "Metadata filters"
     matrix_max = 16_000
     matrix_block = 1024  # rows gathered and scored at a time (a 1.5 MB buffer at 384 dimensions)
     exact_max = 300  # no matrix, at most this many pass: fetch their vectors by id, score them exactly
@@ -210,11 +210,11 @@ class HybridRetriever:
         total = len(self.chunks)
         if filters is None or allowed is None or n_allowed == total:
             return self.store.query_chunks(vector, self.candidate_k, known=total)
-        vectors = self.vectors
-        if vectors is not None and len(vectors) != len(allowed):
+        ids, vectors = self.lexical.ids, self.vectors  # reload() swaps the ids first, then the vectors
+        if vectors is not None and not len(vectors) == len(ids) == len(allowed):
             vectors = None  # not this catalogue's (a reload in between): do without
         if vectors is not None and n_allowed <= max(self.exact_max, self.matrix_max):
-            return self._exact_matrix(vector, allowed, vectors)
+            return self._exact_matrix(vector, allowed, ids, vectors)
         if vectors is None and n_allowed <= self.exact_max:
             return self._exact(vector, allowed)
         want = min(self.candidate_k, n_allowed)
@@ -238,16 +238,16 @@ class HybridRetriever:
             if kept:
                 return kept[: self.candidate_k]
         if vectors is not None:
-            return self._exact_matrix(vector, allowed, vectors)
+            return self._exact_matrix(vector, allowed, ids, vectors)
         if n_allowed <= self.exact_fallback_max:
             return self._exact(vector, allowed)
         return self.store.query_chunks(vector, self.candidate_k, known=n_allowed, filters=filters)
 
     def _exact_matrix(
-        self, vector: np.ndarray, allowed: np.ndarray, vectors: np.ndarray
+        self, vector: np.ndarray, allowed: np.ndarray, ids: list[str], vectors: np.ndarray
     ) -> list[tuple[str, float]]:
         """The best ``candidate_k`` allowed chunks by cosine, scored exactly against the in-memory
-        matrix (unit rows): a gather of the passing rows and one matrix-vector product."""
+        matrix (unit rows; row i is chunk ``ids[i]``): the passing rows gathered and multiplied."""
         rows = np.flatnonzero(allowed)
         q = np.asarray(vector, dtype=np.float32)
         q = q / max(float(np.linalg.norm(q)), 1e-12)
@@ -265,7 +265,6 @@ class HybridRetriever:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        ids = self.lexical.ids
         return [(ids[rows[i]], float(scores[i])) for i in top]
 
     def _exact(self, vector: np.ndarray, allowed: np.ndarray) -> list[tuple[str, float]]:
