@@ -314,3 +314,37 @@ def test_the_matrix_gives_the_exact_filtered_ranking(assistant, monkeypatch, wir
         assert [s for _, s in served] == pytest.approx([s for _, s in expected], abs=1e-5)
         ties = {cid for cid, s in expected if sum(abs(s - t) < 1e-5 for _, t in expected) > 1}
         assert [c for c, _ in served if c not in ties] == [c for c, _ in expected if c not in ties]
+
+
+def test_the_matrix_follows_a_removal_on_a_chroma_server(tmp_path):
+    """The vectors a Chroma server holds, read back at publish: after a document is removed the
+    served matrix has exactly Chroma's rows, and a filter on that document finds nothing."""
+    from assistant.config import Settings
+    from assistant.embedding import HashEmbedder
+    from assistant.ingest.run import remove_documents
+    from tests.conftest import CACHE, DOCUMENTS
+
+    server = ChromaServer().start()
+    try:
+        settings = Settings(data_dir=tmp_path / "data", documents_dir=DOCUMENTS, cache_dir=CACHE)
+        settings.chroma_url = server.url
+        served = Assistant(settings, embedder=HashEmbedder())
+        ingest_into(served, DOCUMENTS, progress=False)
+        retriever, doc = served.retriever, "melbourne-declaration-2018"
+        assert retriever.vectors is not None and retriever.loaded_from == "snapshot"
+        found = served.search(QUESTIONS[0], 5, filters={"document_ids": [doc]})
+        assert {h.chunk.document_id for h in found} == {doc}
+
+        remove_documents(served.stores, [doc])
+        served.refresh(force=True)
+        retriever = served.retriever
+        stored = served.store.vectors_of(retriever.lexical.ids)
+        assert len(stored) == len(retriever.vectors) == served.store.count()
+        for row, cid in enumerate(retriever.lexical.ids):
+            np.testing.assert_allclose(
+                retriever.vectors[row], stored[cid] / np.linalg.norm(stored[cid]), atol=1e-6
+            )
+        assert served.search(QUESTIONS[0], 5, filters={"document_ids": [doc]}) == []
+        assert served.search(QUESTIONS[0], 5, filters={"kind": ["declaration"]}) == []  # the only one
+    finally:
+        server.stop()

@@ -226,6 +226,7 @@ def test_a_stale_generation_is_rebuilt_and_answers_from_the_current_index(own, c
     assert not any(c.document_id == doc for c in worker.chunks.values())
     assert all(h.chunk.document_id != doc for h in worker.search("كيب تاون", 10, mode="lexical"))
     assert_same(worker, rebuilt(stores))
+    assert_vectors_are_chromas(worker, stores)  # the rebuilt one has the current vectors, row for row
     assert stores.lexical.generations() == [current]  # written for the current one, the stale one pruned
     assert retriever(stores, current).loaded_from == "snapshot"
 
@@ -240,6 +241,7 @@ def test_chroma_changed_without_a_new_generation_is_not_served_from_the_snapshot
     assert worker.loaded_from == "chroma"
     assert any("Chroma has" in r.getMessage() for r in caplog.records)
     assert_same(worker, rebuilt(stores))
+    assert_vectors_are_chromas(worker, stores)
 
 
 def test_a_deleted_document_is_gone_from_the_index_loaded_after_the_next_ingest(own):
