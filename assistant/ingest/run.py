@@ -283,7 +283,7 @@ def persist_lexical_index(stores: Stores, generation: str) -> bool:
     before it is published, so serving processes load them instead of rebuilding (docs/deploy.md).
     Never fails the ingest: without the file, workers rebuild from Chroma as before."""
     try:
-        snapshot = LexicalSnapshot.build(generation, stores.chroma.iter_records())
+        snapshot = LexicalSnapshot.from_chroma(generation, stores.chroma)  # with the chunk vectors
         return stores.lexical.save(snapshot) is not None
     except Exception:  # noqa: BLE001 - an optimisation; Chroma and the generation stay the truth
         log.warning("lexical index of generation %s not persisted", generation, exc_info=True)

@@ -108,9 +108,10 @@ class DocumentColumns:
         ok = np.ones(len(self.ids), dtype=bool)
         lists = (("kind", filters.kinds), ("place", filters.places), ("language", filters.languages))
         for key, wanted in lists:
-            if wanted:
-                codes = [self.vocab[key][v] for v in wanted if v in self.vocab[key]]
-                ok &= np.isin(self.codes[key], np.array(codes, dtype=np.int32))
+            if wanted:  # a lookup table over the field's values (np.isin sorts: ~5x slower)
+                table = np.zeros(len(self.vocab[key]), dtype=bool)
+                table[[self.vocab[key][v] for v in wanted if v in self.vocab[key]]] = True
+                ok &= table[self.codes[key]]
         if filters.document_ids:
             chosen = np.zeros(len(self.ids), dtype=bool)
             chosen[[self.position[d] for d in filters.document_ids if d in self.position]] = True

@@ -2,10 +2,14 @@
 
 Under a metadata filter BM25 scores only the chunks of the documents that pass (a mask), and the
 dense side picks the cheapest exact-enough way to get the best passing chunks (Chroma's own
-filtered query costs ~20 ms more per query at 10k chunks whatever the filter;
-benchmarks/filter_cost.py):
+filtered query costs ~0.9 s per query at 100k chunks whatever the filter;
+benchmarks/filter_cost.py, docs/performance.md "Metadata filters"):
 
-* few chunks pass (``exact_max``): their vectors are fetched by id and scored exactly;
+* at most ``matrix_max`` chunks pass and the index snapshot carries the chunk vectors
+  (store/lexical_snapshot.py: a float32 matrix in the catalogue's row order, memory-mapped): the
+  passing rows are scored exactly in memory, without asking Chroma at all;
+* without that matrix (a snapshot written before it was kept), few chunks pass (``exact_max``):
+  their vectors are fetched from Chroma by id and scored exactly;
 * otherwise Chroma's unfiltered query is asked for enough neighbours that ``candidate_k`` of them
   pass on average (with a margin, ``overfetch``), and the others are dropped: an exact prefix of
   the filtered ranking. When that would take more than ``overfetch_budget`` neighbours, fewer are
@@ -14,8 +18,8 @@ benchmarks/filter_cost.py):
   When fewer pass than expected (the query's neighbourhood is mostly other documents), it looks
   twice as far (again if need be), up to ``overfetch_max`` neighbours, and keeps what passed there;
 * when more than ``overfetch_max`` neighbours would be needed from the start, or none passed, the
-  passing chunks are scored exactly if there are at most ``exact_fallback_max`` of them, else
-  Chroma's filtered query (``where``) answers.
+  passing chunks are scored exactly: against the matrix (any number), else fetched by id if there
+  are at most ``exact_fallback_max`` of them, else Chroma's filtered query (``where``) answers.
 """
 
 from __future__ import annotations
@@ -71,7 +75,10 @@ class HybridRetriever:
         self.documents: dict[str, dict] = {}
         self._columns = DocumentColumns([], [])  # the same, as columns; _chunk_document indexes into it
         self._chunk_document = np.zeros(0, dtype=np.int32)  # per lexical row: its document's index
+        self._rows: dict[str, int] = {}  # chunk id -> its lexical row (the row of ``allowed`` masks)
         self.lexical = LexicalIndex([], [])
+        # per lexical row: the chunk's unit vector (float32; None: not available, Chroma answers)
+        self.vectors: np.ndarray | None = None
         self.snapshots = snapshots
         self.generation: str | None = None  # the index generation loaded (None: not known)
         self.loaded_from = ""  # "snapshot" (persisted files) or "chroma" (rebuilt), once loaded
@@ -92,9 +99,11 @@ class HybridRetriever:
         snapshot = None
         if self.snapshots is not None and generation:
             snapshot = self.snapshots.load(generation, chunks=self.store.count())
+            if snapshot is not None and not self._agrees_with_chroma(snapshot):
+                snapshot = None
         loaded_from = "snapshot"
         if snapshot is None:
-            snapshot = LexicalSnapshot.build(generation or "", self.store.iter_records())
+            snapshot = LexicalSnapshot.from_chroma(generation or "", self.store)
             loaded_from = "chroma"
             if self.snapshots is not None and generation and self.snapshots.save(snapshot):
                 self.snapshots.prune(keep=generation)
@@ -112,7 +121,15 @@ class HybridRetriever:
         self._chunk_document = np.array(
             [columns.position[chunks[cid].document_id] for cid in snapshot.index.ids], dtype=np.int32
         )
-        self.chunks, self.titles, self.lexical = chunks, titles, snapshot.index
+        if snapshot.vectors is None:
+            log.info(
+                "the index snapshot of generation %s has no chunk vectors: filtered searches ask "
+                "Chroma until the next ingest writes them",
+                generation,
+            )
+        rows = {cid: i for i, cid in enumerate(snapshot.index.ids)}
+        self.chunks, self.titles, self._rows = chunks, titles, rows
+        self.lexical, self.vectors = snapshot.index, snapshot.vectors
         self.documents, self._columns = documents, columns
         self.generation, self.loaded_from, self.loaded = generation, loaded_from, True
         log.info(
@@ -122,6 +139,38 @@ class HybridRetriever:
             "the persisted snapshot" if loaded_from == "snapshot" else "Chroma",
             time.perf_counter() - started,
         )
+
+    spot_checks = 16  # rows of a loaded snapshot compared with Chroma's vectors (ids and values)
+
+    def _agrees_with_chroma(self, snapshot: LexicalSnapshot) -> bool:
+        """A few random chunks of the snapshot, with their vectors if it has them, as Chroma holds
+        them now (~2 ms: a primary-key get). Catches what the generation and the count do not:
+        Chroma restored or rebuilt under the same generation with as many chunks (e.g. re-embedded
+        with another model). On a mismatch the snapshot is not used (rebuilt from Chroma)."""
+        ids = snapshot.index.ids
+        if not ids:
+            return True
+        rows = np.random.default_rng().choice(len(ids), size=min(self.spot_checks, len(ids)), replace=False)
+        found = self.store.vectors_of([ids[i] for i in rows])
+        reason = ""
+        missing = [ids[i] for i in rows if ids[i] not in found]
+        if missing:
+            reason = f"chunk {missing[0]} is not in Chroma"
+        elif snapshot.vectors is not None:
+            for i in rows:
+                stored = found[ids[i]]
+                expected = np.asarray(snapshot.vectors[i])
+                unit = stored / max(float(np.linalg.norm(stored)), 1e-12)
+                if unit.shape != expected.shape or not np.allclose(unit, expected, atol=1e-5):
+                    reason = f"the vector of chunk {ids[i]} differs from Chroma's"
+                    break
+        if reason:
+            log.warning(
+                "persisted index of generation %s not used (%s): rebuilding it from Chroma",
+                snapshot.generation,
+                reason,
+            )
+        return not reason
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -135,7 +184,12 @@ class HybridRetriever:
 
     # How the dense side finds the best chunks that pass a filter (module doc; figures in
     # docs/performance.md, "Metadata filters"): Chroma's own filtered query costs ~0.9 s at 100k chunks.
-    exact_max = 300  # at most this many pass: fetch their vectors by id and score them exactly
+    # at most this many pass: score them against the vector matrix. Its cost grows with the rows that
+    # pass, the over-fetch's with how few pass; at 100k chunks the matrix was ahead at p50 up to
+    # 15-17k rows and at p95 up to 20-24k (three runs): docs/performance.md, "Metadata filters"
+    matrix_max = 16_000
+    matrix_block = 1024  # rows gathered and scored at a time (a 1.5 MB buffer at 384 dimensions)
+    exact_max = 300  # no matrix, at most this many pass: fetch their vectors by id, score them exactly
     overfetch = 1.25  # ask for enough unfiltered neighbours that, on average, 1.25x the target pass
     overfetch_budget = 150  # neighbours asked for when the full candidate_k would need more ...
     min_kept = 20  # ... as long as this many still pass on average (else more neighbours are asked for)
@@ -146,7 +200,7 @@ class HybridRetriever:
         """Boolean mask over the lexical index's rows: the chunks whose document passes ``filters``."""
         if not len(self._columns):
             return np.zeros(0, dtype=bool)
-        return self._columns.mask(filters)[self._chunk_document]
+        return np.take(self._columns.mask(filters), self._chunk_document)  # ~0.1 ms at 100k chunks
 
     def _dense(
         self, vector: np.ndarray, filters: SearchFilters | None, allowed: np.ndarray | None, n_allowed: int
@@ -156,7 +210,12 @@ class HybridRetriever:
         total = len(self.chunks)
         if filters is None or allowed is None or n_allowed == total:
             return self.store.query_chunks(vector, self.candidate_k, known=total)
-        if n_allowed <= self.exact_max:
+        ids, vectors = self.lexical.ids, self.vectors  # reload() swaps the ids first, then the vectors
+        if vectors is not None and not len(vectors) == len(ids) == len(allowed):
+            vectors = None  # not this catalogue's (a reload in between): do without
+        if vectors is not None and n_allowed <= max(self.exact_max, self.matrix_max):
+            return self._exact_matrix(vector, allowed, ids, vectors)
+        if vectors is None and n_allowed <= self.exact_max:
             return self._exact(vector, allowed)
         want = min(self.candidate_k, n_allowed)
         share = n_allowed / total
@@ -164,12 +223,12 @@ class HybridRetriever:
         n_min = math.ceil(min(want, self.min_kept) * self.overfetch / share)
         n = min(total, max(min(n_full, self.overfetch_budget), n_min))
         if n <= self.overfetch_max:
-            passing, position = self._columns.mask(filters), self._columns.position
+            rows = self._rows
             while True:
                 kept = [
                     (cid, s)
                     for cid, s in self.store.query_chunks(vector, n, known=total)
-                    if cid in self.chunks and passing[position[self.chunks[cid].document_id]]
+                    if (row := rows.get(cid)) is not None and allowed[row]
                 ]
                 if len(kept) >= min(want, self.min_kept) or n == total:
                     return kept[: self.candidate_k]
@@ -178,9 +237,35 @@ class HybridRetriever:
                 n = min(total, self.overfetch_max, n * 2)  # fewer passed than usual: look further
             if kept:
                 return kept[: self.candidate_k]
+        if vectors is not None:
+            return self._exact_matrix(vector, allowed, ids, vectors)
         if n_allowed <= self.exact_fallback_max:
             return self._exact(vector, allowed)
         return self.store.query_chunks(vector, self.candidate_k, known=n_allowed, filters=filters)
+
+    def _exact_matrix(
+        self, vector: np.ndarray, allowed: np.ndarray, ids: list[str], vectors: np.ndarray
+    ) -> list[tuple[str, float]]:
+        """The best ``candidate_k`` allowed chunks by cosine, scored exactly against the in-memory
+        matrix (unit rows; row i is chunk ``ids[i]``): the passing rows gathered and multiplied."""
+        rows = np.flatnonzero(allowed)
+        q = np.asarray(vector, dtype=np.float32)
+        q = q / max(float(np.linalg.norm(q)), 1e-12)
+        scores = np.empty(len(rows), dtype=np.float32)
+        # In blocks through one small buffer: gathering all the rows at once allocates (and
+        # page-faults) up to 25 MB per query. einsum, not BLAS: OpenBLAS splits a product this
+        # size over threads, and on a busy host one descheduled thread stalls the request.
+        block = np.empty((min(self.matrix_block, len(rows)), vectors.shape[1]), dtype=np.float32)
+        for start in range(0, len(rows), self.matrix_block):
+            part = rows[start : start + self.matrix_block]
+            np.take(vectors, part, axis=0, out=block[: len(part)])
+            np.einsum("ij,j->i", block[: len(part)], q, out=scores[start : start + len(part)])
+        k = min(self.candidate_k, len(rows))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(ids[rows[i]], float(scores[i])) for i in top]
 
     def _exact(self, vector: np.ndarray, allowed: np.ndarray) -> list[tuple[str, float]]:
         ids = [self.lexical.ids[i] for i in np.flatnonzero(allowed)]

@@ -437,6 +437,35 @@ class ChromaStore:
             yield from zip(page["ids"], page["documents"], page["metadatas"], strict=True)
             offset += len(page["ids"])
 
+    def records_and_vectors(self) -> tuple[list[tuple[str, str, dict[str, Any]]], np.ndarray]:
+        """Every stored chunk as Chroma holds it, (id, text, metadata), and its vector: float32 rows
+        in the same order (read in the same pages, so they cannot drift apart). What a snapshot of
+        the index is built from (store/lexical_snapshot.py)."""
+        records: list[tuple[str, str, dict[str, Any]]] = []
+        vectors: list[np.ndarray] = []
+        offset = 0
+        while True:
+            page = self._call(
+                lambda offset=offset: self.chunks.get(
+                    include=["documents", "metadatas", "embeddings"], limit=PAGE, offset=offset
+                )
+            )
+            if not len(page["ids"]):
+                break
+            records.extend(zip(page["ids"], page["documents"], page["metadatas"], strict=True))
+            vectors.append(np.asarray(page["embeddings"], dtype=np.float32))
+            offset += len(page["ids"])
+        dim = vectors[0].shape[1] if vectors else 0
+        return records, (np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32))
+
+    def vectors_of(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of the given chunks (float32), by id; absent chunks are left out."""
+        if not chunk_ids:
+            return {}
+        res = self._call(lambda: self.chunks.get(ids=list(chunk_ids), include=["embeddings"]))
+        found = zip(res["ids"], res["embeddings"], strict=True)
+        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in found}
+
     def chunks_of_records(
         self, records: Iterable[tuple[str, str, dict[str, Any]]]
     ) -> Iterator[tuple[Chunk, str]]:
@@ -474,15 +503,16 @@ class ChromaStore:
         stored vectors, fetched by id (for a filter that few chunks pass)."""
         if not chunk_ids:
             return []
-        res = self._call(lambda: self.chunks.get(ids=list(chunk_ids), include=["embeddings"]))
-        if not res["ids"]:
+        found = self.vectors_of(chunk_ids)
+        if not found:
             return []
-        vectors = np.asarray(res["embeddings"], dtype=np.float32)
+        ids = list(found)
+        vectors = np.stack([found[cid] for cid in ids])
         q = np.asarray(query_vector, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-12)
         scores = vectors @ q / np.maximum(norms, 1e-12)
         order = np.argsort(-scores, kind="stable")
-        return [(res["ids"][i], float(scores[i])) for i in order]
+        return [(ids[i], float(scores[i])) for i in order]
 
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[tuple[SentenceRecord, np.ndarray]]:
         """Sentence records and vectors of the chunks, in chunk order, then document order.

@@ -3,7 +3,11 @@ follows an ingest) by loading files instead of reading every chunk from Chroma a
 
 A snapshot is what ``HybridRetriever.reload`` used to rebuild: the chunk records as Chroma holds
 them (id, text, metadata: the chunk catalogue and the document titles) and the BM25 index built
-from them (bm25s's files, the chunk ids, the df table). It is written under
+from them (bm25s's files, the chunk ids, the df table), plus the chunks' vectors as one float32
+matrix (``vectors.npy``, unit rows in the catalogue's order, memory-mapped when loaded), which
+scores the chunks that pass a selective metadata filter exactly without asking Chroma
+(retrieval/hybrid.py). A snapshot written before the vectors were kept has no such file: it is
+still used, and filtered searches take the Chroma path until the next ingest writes one. It is written under
 ``DATA_DIR/lexical/<generation>/`` by the ingest that made that generation (``assistant.ingest.run``),
 and by a worker that had to rebuild it from Chroma.
 
@@ -40,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import bm25s
+import numpy as np
 
 from assistant.store.lexical_index import LexicalIndex
 from assistant.text import arabic
@@ -50,6 +55,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 CATALOGUE = "catalogue.json"  # {"ids": [...], "texts": [...], "metadatas": [...]} as Chroma returns them
 INDEX = "index"  # LexicalIndex.save
+VECTORS = "vectors.npy"  # the chunk vectors, float32, one unit row per catalogue entry (optional)
 TEMP_PREFIX = ".tmp-"
 TRASH_PREFIX = ".old-"
 LEFTOVER_SECONDS = 3600  # a temporary folder older than this is a dead writer's: prune removes it
@@ -70,17 +76,39 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """float32 rows of length 1 (cosine = dot product); a zero row stays zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True) if vectors.size else np.ones((len(vectors), 1))
+    return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
 @dataclass
 class LexicalSnapshot:
     generation: str
     records: list[Record]
     index: LexicalIndex
+    vectors: np.ndarray | None = None  # row i: the unit vector of records[i] (None: not kept)
 
     @classmethod
-    def build(cls, generation: str, records: Iterable[Record]) -> LexicalSnapshot:
-        """BM25 over the records' texts, in the records' order (what a rebuild from Chroma does)."""
+    def build(
+        cls, generation: str, records: Iterable[Record], vectors: np.ndarray | None = None
+    ) -> LexicalSnapshot:
+        """BM25 over the records' texts, in the records' order (what a rebuild from Chroma does);
+        ``vectors``: the records' vectors, one row each in the same order."""
         records = list(records)
-        return cls(generation, records, LexicalIndex([r[0] for r in records], [r[1] for r in records]))
+        if vectors is not None:
+            if len(vectors) != len(records):
+                raise ValueError(f"{len(vectors)} vectors for {len(records)} records")
+            vectors = unit_rows(vectors)
+        index = LexicalIndex([r[0] for r in records], [r[1] for r in records])
+        return cls(generation, records, index, vectors)
+
+    @classmethod
+    def from_chroma(cls, generation: str, chroma: Any) -> LexicalSnapshot:
+        """Everything Chroma (a ``ChromaStore``) holds now: records, BM25 and vectors."""
+        records, vectors = chroma.records_and_vectors()
+        return cls.build(generation, records, vectors)
 
 
 class SnapshotRejected(Exception):
@@ -145,6 +173,9 @@ class LexicalSnapshots:
             }
             (temp / CATALOGUE).write_bytes(json.dumps(catalogue, ensure_ascii=False).encode("utf-8"))
             snapshot.index.save(temp / INDEX)
+            if snapshot.vectors is not None:
+                with open(temp / VECTORS, "wb") as f:
+                    np.save(f, np.ascontiguousarray(snapshot.vectors, dtype=np.float32))
             files = {}
             for path in _files(temp):
                 name = path.relative_to(temp).as_posix()
@@ -276,4 +307,9 @@ class LexicalSnapshots:
         index = LexicalIndex.load(folder / INDEX)
         if index.ids != ids:
             raise SnapshotRejected("the BM25 chunk ids differ from the catalogue's")
-        return LexicalSnapshot(generation, list(zip(ids, texts, metas, strict=True)), index)
+        vectors = None
+        if VECTORS in listed:  # mapped, not read: the OS shares the pages between a host's workers
+            vectors = np.load(folder / VECTORS, mmap_mode="r", allow_pickle=False)
+            if vectors.dtype != np.float32 or vectors.ndim != 2 or len(vectors) != chunks:
+                raise SnapshotRejected(f"the vectors are {vectors.dtype} {vectors.shape}, not {chunks} rows")
+        return LexicalSnapshot(generation, list(zip(ids, texts, metas, strict=True)), index, vectors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from assistant.chat.service import Assistant
@@ -109,19 +110,28 @@ CASES = [
 ]
 
 
-STRATEGIES = {  # the dense side's three ways (retrieval/hybrid.py), each forced in turn
-    "exact": {"exact_max": 10**9},
-    "overfetch": {"exact_max": 0, "overfetch_max": 10**9},
-    "where": {"exact_max": 0, "overfetch_max": 0, "exact_fallback_max": 0},
+STRATEGIES = {  # the dense side's four ways (retrieval/hybrid.py), each forced in turn
+    "matrix": {"matrix_max": 10**9},
+    "exact": {"vectors": None, "exact_max": 10**9},
+    "overfetch": {"vectors": None, "exact_max": 0, "overfetch_max": 10**9},
+    "where": {"vectors": None, "exact_max": 0, "overfetch_max": 0, "exact_fallback_max": 0},
 }
 
 
 @pytest.fixture(params=list(STRATEGIES))
 def strategy(request, assistant, monkeypatch):
+    assert assistant.retriever.vectors is not None  # the ingest's snapshot carries the chunk vectors
     for name, value in STRATEGIES[request.param].items():
         monkeypatch.setattr(assistant.retriever, name, value)
-    calls = {"score_chunks": 0, "unfiltered": 0, "where": 0}
-    store = assistant.store
+    calls = {"matrix": 0, "score_chunks": 0, "unfiltered": 0, "where": 0}
+    retriever, store = assistant.retriever, assistant.store
+    exact_matrix = retriever._exact_matrix
+
+    def counting_matrix(*args, **kwargs):
+        calls["matrix"] += 1
+        return exact_matrix(*args, **kwargs)
+
+    monkeypatch.setattr(retriever, "_exact_matrix", counting_matrix)
     score, query = store.score_chunks, store.query_chunks
 
     def counting_score(*args, **kwargs):
@@ -142,7 +152,7 @@ def strategy(request, assistant, monkeypatch):
 def test_filtered_results_are_the_unfiltered_ones_of_the_allowed_documents(
     assistant, strategy, wire, allowed, mode
 ):
-    if mode == "lexical" and strategy[0] != "exact":
+    if mode == "lexical" and strategy[0] != "matrix":
         pytest.skip("the dense strategy does not matter to BM25")
     total = len(assistant.retriever)
     for question in QUESTIONS[:4]:
@@ -161,7 +171,9 @@ def test_filtered_results_are_the_unfiltered_ones_of_the_allowed_documents(
     assert total > 5 * len(DOCS)  # the corpus has enough chunks for k=5 to matter
     name, calls = strategy
     if mode != "lexical" and allowed and allowed != set(DOCS):  # the chosen way was the one taken
-        expected_calls = {"exact": "score_chunks", "overfetch": "unfiltered", "where": "where"}[name]
+        expected_calls = {
+            "matrix": "matrix", "exact": "score_chunks", "overfetch": "unfiltered", "where": "where"
+        }[name]
         assert calls[expected_calls] >= 4
         others = sum(calls.values()) - calls["unfiltered"]  # exact scoring and where calls
         assert others == (calls[expected_calls] if name != "overfetch" else 0)
@@ -212,6 +224,7 @@ def test_overfetch_on_a_budget_and_its_fallback(assistant, monkeypatch):
     the passing ones are still the top of the filtered ranking; when too few pass, the passing
     chunks are scored exactly instead."""
     retriever, wire = assistant.retriever, {"kind": ["event_report"]}
+    monkeypatch.setattr(retriever, "vectors", None)  # the path without the vector matrix
     monkeypatch.setattr(retriever, "exact_max", 0)
     monkeypatch.setattr(retriever, "overfetch_budget", 12)
     monkeypatch.setattr(retriever, "min_kept", 3)
@@ -245,3 +258,93 @@ def test_overfetch_on_a_budget_and_its_fallback(assistant, monkeypatch):
     filtered = [h.chunk.id for h in assistant.search(QUESTIONS[0], 5, mode="dense", filters=wire)]
     assert scored == [int(retriever.allowed(parse_filters(wire)).sum())]
     assert len(filtered) == 5
+
+
+def test_the_matrix_takes_over_when_the_overfetch_finds_too_few(assistant, monkeypatch):
+    """With the vector matrix, a filter whose passing chunks the over-fetch cannot reach within
+    ``overfetch_max`` neighbours is scored exactly in memory, never by Chroma's where or by
+    fetching vectors."""
+    retriever, wire = assistant.retriever, {"kind": ["event_report"]}
+    monkeypatch.setattr(retriever, "matrix_max", 0)  # over the thresholds: the over-fetch first
+    monkeypatch.setattr(retriever, "exact_max", 0)
+    monkeypatch.setattr(retriever, "min_kept", 10)
+    monkeypatch.setattr(retriever, "overfetch_max", 12)
+    monkeypatch.setattr(retriever, "overfetch_budget", 12)
+    asked = []
+    query = assistant.store.query_chunks
+    monkeypatch.setattr(
+        assistant.store,
+        "query_chunks",
+        lambda v, k, **o: asked.append(bool(o.get("filters"))) or query(v, k, **o),
+    )
+    monkeypatch.setattr(assistant.store, "score_chunks", lambda *a: pytest.fail("fetched by id"))
+    f = parse_filters(wire)
+    expected = [cid for cid, _ in exact_filtered(assistant, QUESTIONS[0], f)]
+    found = [h.chunk.id for h in assistant.search(QUESTIONS[0], 5, mode="dense", filters=wire)]
+    assert found == expected[:5] and not any(asked)
+
+
+def exact_filtered(assistant, question: str, filters) -> list[tuple[str, float]]:
+    """The reference: every chunk that passes ``filters``, scored by cosine with the vector Chroma
+    stores for it (fetched by id), best first, ``candidate_k`` of them."""
+    retriever = assistant.retriever
+    ids = [cid for cid, ok in zip(retriever.lexical.ids, retriever.allowed(filters), strict=True) if ok]
+    stored = assistant.store.vectors_of(ids)
+    q = retriever.embed_query(question)
+    q = q / np.linalg.norm(q)
+    scored = [(cid, float(v @ q / np.linalg.norm(v))) for cid, v in stored.items()]
+    return sorted(scored, key=lambda item: -item[1])[: retriever.candidate_k]
+
+
+@pytest.mark.parametrize(("wire", "allowed"), CASES)
+def test_the_matrix_gives_the_exact_filtered_ranking(assistant, monkeypatch, wire, allowed):
+    """The dense side from the vector matrix is the exact filtered search: the same chunks, in the
+    same order, with the same cosines as scoring every passing chunk with Chroma's stored vectors."""
+    monkeypatch.setattr(assistant.retriever, "matrix_max", 10**9)
+    f = parse_filters(wire)
+    for question in QUESTIONS[:6]:
+        vector = assistant.retriever.embed_query(question)
+        allowed_rows = assistant.retriever.allowed(f)
+        n = int(allowed_rows.sum())
+        if not n:
+            continue
+        served = assistant.retriever._dense(vector, f, allowed_rows, n)
+        expected = exact_filtered(assistant, question, f)
+        assert len(served) == len(expected) == min(n, assistant.retriever.candidate_k)
+        assert [s for _, s in served] == pytest.approx([s for _, s in expected], abs=1e-5)
+        ties = {cid for cid, s in expected if sum(abs(s - t) < 1e-5 for _, t in expected) > 1}
+        assert [c for c, _ in served if c not in ties] == [c for c, _ in expected if c not in ties]
+
+
+def test_the_matrix_follows_a_removal_on_a_chroma_server(tmp_path):
+    """The vectors a Chroma server holds, read back at publish: after a document is removed the
+    served matrix has exactly Chroma's rows, and a filter on that document finds nothing."""
+    from assistant.config import Settings
+    from assistant.embedding import HashEmbedder
+    from assistant.ingest.run import remove_documents
+    from tests.conftest import CACHE, DOCUMENTS
+
+    server = ChromaServer().start()
+    try:
+        settings = Settings(data_dir=tmp_path / "data", documents_dir=DOCUMENTS, cache_dir=CACHE)
+        settings.chroma_url = server.url
+        served = Assistant(settings, embedder=HashEmbedder())
+        ingest_into(served, DOCUMENTS, progress=False)
+        retriever, doc = served.retriever, "melbourne-declaration-2018"
+        assert retriever.vectors is not None and retriever.loaded_from == "snapshot"
+        found = served.search(QUESTIONS[0], 5, filters={"document_ids": [doc]})
+        assert {h.chunk.document_id for h in found} == {doc}
+
+        remove_documents(served.stores, [doc])
+        served.refresh(force=True)
+        retriever = served.retriever
+        stored = served.store.vectors_of(retriever.lexical.ids)
+        assert len(stored) == len(retriever.vectors) == served.store.count()
+        for row, cid in enumerate(retriever.lexical.ids):
+            np.testing.assert_allclose(
+                retriever.vectors[row], stored[cid] / np.linalg.norm(stored[cid]), atol=1e-6
+            )
+        assert served.search(QUESTIONS[0], 5, filters={"document_ids": [doc]}) == []
+        assert served.search(QUESTIONS[0], 5, filters={"kind": ["declaration"]}) == []  # the only one
+    finally:
+        server.stop()

@@ -12,12 +12,14 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.chat.service import Assistant
 from assistant.config import Settings
 from assistant.embedding import HashEmbedder
-from assistant.ingest.run import ingest
+from assistant.ingest.run import ingest, redescribe_document
+from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store import lexical_snapshot
 from assistant.store.index_state import bump_generation, read_generation
@@ -181,6 +183,7 @@ CORRUPTIONS = {
     "the manifest is not JSON": (lambda f: (f / "manifest.json").write_text("{not json"), "unreadable"),
     "the manifest is missing": (lambda f: (f / "manifest.json").unlink(), "unreadable"),
     "a file is missing": (lambda f: (f / "index/terms.json").unlink(), "missing"),
+    "a chunk vector changed": (lambda f: _flip_a_score(f / "vectors.npy"), "checksum"),
     "written by another tokenizer": (_edit_manifest(fingerprint="0" * 16), "tokenizer"),
     "another format": (_edit_manifest(format=0), "format"),
     "the folder of another generation": (_edit_manifest(generation="f" * 32), "generation"),
@@ -191,7 +194,7 @@ CORRUPTIONS = {
 def test_a_corrupt_snapshot_is_rebuilt_from_chroma(ingested, caplog, case: str):
     corrupt, reason = CORRUPTIONS[case]
     generation = read_generation(ingested.sessions)
-    assert ingested.lexical.save(LexicalSnapshot.build(generation, ingested.chroma.iter_records()))
+    assert ingested.lexical.save(LexicalSnapshot.from_chroma(generation, ingested.chroma))
     assert retriever(ingested, generation).loaded_from == "snapshot"  # sound before the damage
     corrupt(persisted_folder(ingested))
 
@@ -223,6 +226,7 @@ def test_a_stale_generation_is_rebuilt_and_answers_from_the_current_index(own, c
     assert not any(c.document_id == doc for c in worker.chunks.values())
     assert all(h.chunk.document_id != doc for h in worker.search("كيب تاون", 10, mode="lexical"))
     assert_same(worker, rebuilt(stores))
+    assert_vectors_are_chromas(worker, stores)  # the rebuilt one has the current vectors, row for row
     assert stores.lexical.generations() == [current]  # written for the current one, the stale one pruned
     assert retriever(stores, current).loaded_from == "snapshot"
 
@@ -237,6 +241,7 @@ def test_chroma_changed_without_a_new_generation_is_not_served_from_the_snapshot
     assert worker.loaded_from == "chroma"
     assert any("Chroma has" in r.getMessage() for r in caplog.records)
     assert_same(worker, rebuilt(stores))
+    assert_vectors_are_chromas(worker, stores)
 
 
 def test_a_deleted_document_is_gone_from_the_index_loaded_after_the_next_ingest(own):
@@ -311,3 +316,114 @@ def test_nothing_is_persisted_without_a_generation(tmp_path: Path):
     assert not stores.lexical.root.exists()
     assert stores.lexical.folder("../../etc") is None  # a hand-edited generation is never a path
     shutil.rmtree(tmp_path / "data")
+
+
+# --- the chunk vectors (the matrix a selective filter is scored against, retrieval/hybrid.py) ----
+def assert_vectors_are_chromas(r: HybridRetriever, stores: Stores) -> None:
+    """Row i of the retriever's matrix is the (unit) vector Chroma holds for lexical id i, for every
+    chunk Chroma holds and no other."""
+    assert r.vectors is not None
+    assert len(r.vectors) == len(r.lexical.ids) == len(r.chunks) == stores.chroma.count()
+    stored = stores.chroma.vectors_of(r.lexical.ids)
+    assert set(stored) == set(r.lexical.ids)
+    expected = np.stack([stored[cid] / np.linalg.norm(stored[cid]) for cid in r.lexical.ids])
+    np.testing.assert_allclose(np.asarray(r.vectors), expected, atol=1e-6)
+
+
+def filtered_dense(r: HybridRetriever, question: str, wire: dict) -> list[tuple[str, float]]:
+    f = parse_filters(wire)
+    allowed = r.allowed(f)
+    return r._dense(r.embed_query(question), f, allowed, int(allowed.sum()))
+
+
+def test_the_vectors_follow_chroma_through_ingest_edit_reingest_and_delete(own):
+    stores, documents = own
+    first = retriever(stores, read_generation(stores.sessions))
+    assert first.loaded_from == "snapshot" and first.vectors is not None
+    assert isinstance(first.vectors, np.memmap)  # mapped from the snapshot, not read into memory
+    assert_vectors_are_chromas(first, stores)
+
+    # an edit (no re-embedding): the filter sees the new kind, through the matrix
+    redescribe_document(stores, "about-scn", {"kind": "brief"})
+    edited = retriever(stores, read_generation(stores.sessions))
+    assert edited.loaded_from == "snapshot"
+    assert_vectors_are_chromas(edited, stores)
+    found = filtered_dense(edited, QUESTIONS[0], {"kind": ["brief"]})
+    assert found and {edited.chunks[c].document_id for c, _ in found} == {"about-scn"}
+
+    # a re-ingest of a changed document: new chunk ids, new rows
+    (documents / "about-scn.txt").write_text("نص جديد عن شبكة المدن القوية وبرامجها في المدن.\n", "utf-8")
+    ingest(stores, documents, progress=False)
+    changed = retriever(stores, read_generation(stores.sessions))
+    assert changed.loaded_from == "snapshot"
+    assert set(changed.lexical.ids) != set(edited.lexical.ids)
+    assert_vectors_are_chromas(changed, stores)
+
+    # a deleted document: its rows are gone, and a filter on it finds nothing
+    doc = "fifth-global-summit-nlc-2024"
+    (documents / f"{doc}.txt").unlink()
+    (documents / f"{doc}.meta.yaml").unlink(missing_ok=True)
+    ingest(stores, documents, progress=False)
+    deleted = retriever(stores, read_generation(stores.sessions))
+    assert deleted.loaded_from == "snapshot"
+    assert_vectors_are_chromas(deleted, stores)
+    assert not any(deleted.chunks[c].document_id == doc for c in deleted.lexical.ids)
+    assert deleted.search(QUESTIONS[0], 5, filters=parse_filters({"document_ids": [doc]})) == []
+
+
+def test_a_snapshot_without_vectors_is_served_through_chroma(ingested, caplog, monkeypatch):
+    """A snapshot written before the vectors were kept: it is still loaded (no rebuild), the
+    filtered searches take the Chroma path and find the same, and the next ingest adds them."""
+    generation = read_generation(ingested.sessions)
+    with_matrix = retriever(ingested, generation)
+    assert with_matrix.vectors is not None
+    assert ingested.lexical.save(LexicalSnapshot.build(generation, ingested.chroma.iter_records()))
+    manifest = json.loads((persisted_folder(ingested) / "manifest.json").read_text())
+    assert "vectors.npy" not in manifest["files"]
+    try:
+        with caplog.at_level(logging.INFO):
+            without = retriever(ingested, generation)
+        assert without.loaded_from == "snapshot" and without.vectors is None
+        assert any("has no chunk vectors" in r.getMessage() for r in caplog.records)
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+        calls = []
+        score, query = without.store.score_chunks, without.store.query_chunks
+        monkeypatch.setattr(without.store, "score_chunks", lambda *a: calls.append("by id") or score(*a))
+        monkeypatch.setattr(
+            without.store, "query_chunks", lambda *a, **o: calls.append("query") or query(*a, **o)
+        )
+        for wire in ({"kind": ["event_report"]}, {"document_ids": ["about-scn"]}, {"language": ["ar"]}):
+            for question in QUESTIONS[:3]:
+                chroma = filtered_dense(without, question, wire)
+                matrix = filtered_dense(with_matrix, question, wire)
+                # the Chroma path may bring fewer (an over-fetch), always the best of them, in order
+                best = [s for _, s in matrix][: len(chroma)]
+                assert chroma and [s for _, s in chroma] == pytest.approx(best, abs=1e-5)
+                assert {c for c, _ in chroma[:5]} == {c for c, _ in matrix[:5]}
+        assert calls  # Chroma answered
+    finally:  # the module's other tests expect the snapshot with its vectors
+        assert ingested.lexical.save(LexicalSnapshot.from_chroma(generation, ingested.chroma))
+
+
+def test_vectors_that_disagree_with_chroma_are_not_served(own, caplog):
+    """Chroma re-embedded (or restored) under the same generation with as many chunks: the ids and
+    the count still match, the vectors do not. The spot check at load catches it and the index is
+    rebuilt from Chroma."""
+    stores, _ = own
+    generation = read_generation(stores.sessions)
+    folder = persisted_folder(stores)
+    vectors = np.load(folder / "vectors.npy")
+    np.save(folder / "vectors.npy", np.roll(vectors, 1, axis=0))  # every row now another chunk's
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"]["vectors.npy"] = {  # a consistent snapshot, checksums and all
+        "bytes": (folder / "vectors.npy").stat().st_size,
+        "sha256": lexical_snapshot._sha256(folder / "vectors.npy"),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+    with caplog.at_level(logging.WARNING):
+        worker = retriever(stores, generation)
+    assert worker.loaded_from == "chroma"
+    assert any("differs from Chroma's" in r.getMessage() for r in caplog.records)
+    assert_vectors_are_chromas(worker, stores)
+    assert retriever(stores, generation).loaded_from == "snapshot"  # a sound one was written back
