@@ -176,6 +176,9 @@ _COUNT_SPAN = re.compile(
     r"(?:\s+([^\s،,.؛;:()]+))?"
 )
 
+_DUAL = re.compile(
+    r"(?:" + _alternatives("يومين", "عامين", "سنتين", "شهرين", "مرتين", "أسبوعين", "ساعتين") + r")\s*$"
+)
 _DEFINITE_AFTER_NOUN = re.compile(r"(ال[^\s،,.؛;:()]+)\s+$")
 
 
@@ -232,6 +235,10 @@ class AskedType:
                 if any(_YEAR.match(n) or n in self.given for n in numbers):
                     continue
                 start, end, counted = m.start(), m.end(), m.group(1)
+                if counted and _DUAL.search(masked, start, end - len(counted)):
+                    # "يومين", "عامين": the dual is the number and the noun; what follows is not counted
+                    end = len(masked[: end - len(counted)].rstrip())
+                    counted = masked[start:end]
                 before = _DEFINITE_AFTER_NOUN.search(masked, 0, start)
                 if masked.startswith("ال", start) and not numbers and before:
                     # "البلدان الخمسة": a definite number word follows the noun it counts

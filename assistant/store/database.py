@@ -104,7 +104,20 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
+    """Bring the schema to the newest Alembic revision (creates it on an empty database). Processes
+    that start at once take turns: PostgreSQL with an advisory lock, a SQLite file with a file lock
+    next to it (SQLite's own locking does not cover Alembic's look-then-create)."""
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        from filelock import FileLock
+
+        with FileLock(f"{database}.migrate.lock"):
+            _migrate(engine)
+    else:
+        _migrate(engine)
+
+
+def _migrate(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import inspect
