@@ -136,9 +136,11 @@ def throughput(embedder, settings: Settings, pages: int, tmp: Path) -> dict[str,
     ]
     texts = [c.text for c in chunks] + [s.text for c in chunks for s in sentence_records(c)]
     embedder.embed_passages(texts[:8])  # warm-up
+    load = [os.getloadavg()[0]]  # the machine may be shared: the 1-minute load around each timing
     started = time.perf_counter()
     embedder.embed_passages(texts)
     raw_s = time.perf_counter() - started
+    load.append(os.getloadavg()[0])
     stores = Stores.open(
         Settings(data_dir=tmp / "big-data", documents_dir=folder, cache_dir=settings.cache_dir),
         embedder=embedder,
@@ -146,7 +148,10 @@ def throughput(embedder, settings: Settings, pages: int, tmp: Path) -> dict[str,
     started = time.perf_counter()
     report = ingest(stores, folder, progress=False)
     ingest_s = time.perf_counter() - started
+    load.append(os.getloadavg()[0])
     return {
+        "load": load,
+        "cpus": os.cpu_count() or 0,
         "pages": loaded.pages or 0,
         "extract_s": extract_s,
         "pages_per_s": (loaded.pages or 0) / extract_s,
@@ -223,7 +228,9 @@ def main() -> None:
                 f"\n{t['pages']}-page Chromium PDF: extraction {t['extract_s']:.1f}s = "
                 f"{t['pages_per_s']:.1f} pages/s; {t['chunks']} chunks + sentences = {t['texts']} texts; "
                 f"raw encoder {t['raw_s']:.1f}s, full ingest {t['ingest_s']:.1f}s; "
-                f"ratio ingest / raw encoding {t['ratio']:.2f} (target >= 0.8)"
+                f"ratio ingest / raw encoding {t['ratio']:.2f} (target >= 0.8); 1-minute load average "
+                f"{' / '.join(f'{x:.1f}' for x in t['load'])} (before raw / after raw / after ingest) "
+                f"on {t['cpus']} CPUs"
             )
 
 
