@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import AssistantError
+from assistant.retrieval.filters import FILTER_FIELDS
 from assistant.store.database import database_unavailable
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ def _describe(error: dict) -> str:
         )
     if kind == "string_too_short":
         return f"The field '{loc}' is empty. Send non-empty text."
+    if kind == "extra_forbidden":
+        known = f" The filter fields are {', '.join(FILTER_FIELDS)}." if loc.startswith("filters.") else ""
+        return f"'{loc}' is not a known field.{known}"
     if kind in ("string_type", "model_attributes_type", "dict_type"):
         return f"'{loc or 'body'}' has the wrong type: {msg}."
     return f"{loc}: {msg}" if loc else msg

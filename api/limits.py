@@ -12,6 +12,12 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 STAFF_UPLOAD_BYTES = 20 * 1024 * 1024  # /staff/ bodies: dataset imports
+DOCUMENT_UPLOAD_FILES = 20  # files per upload request (assistant/staff/uploads.py MAX_FILES)
+
+
+def documents_upload_bytes(settings) -> int:
+    """/staff/documents/upload: up to 20 files of ASSISTANT_MAX_DOCUMENT_MB each (plus form overhead)."""
+    return int(DOCUMENT_UPLOAD_FILES * settings.max_document_mb * 1024 * 1024) + 1024 * 1024
 
 
 class RequestSizeLimit:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api.docs_ui import install_docs
 from api.errors import install_error_handlers
-from api.limits import STAFF_UPLOAD_BYTES, RequestSizeLimit
+from api.limits import STAFF_UPLOAD_BYTES, RequestSizeLimit, documents_upload_bytes
 from api.origins import install_origin_policy
 from api.ratelimit import RateLimiter
 from api.retention_job import retention_job
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_middleware(
         RequestSizeLimit,
         default_bytes=config.max_request_kb * 1024,
-        overrides={"/staff/": STAFF_UPLOAD_BYTES},
+        overrides={"/staff/": STAFF_UPLOAD_BYTES, "/staff/documents/upload": documents_upload_bytes(config)},
     )
     for module in (chat, openai_compat, feedback, search, documents, health, widget):
         app.include_router(module.router)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from assistant.errors import InvalidRequest
+from assistant.retrieval.filters import parse_filters
 from assistant.text.safety import unencodable_message
+from assistant.types import DOCUMENT_KINDS
 
 
 def _find_unencodable(value: Any, field: str) -> str | None:
@@ -39,6 +42,44 @@ class RequestModel(BaseModel):
         return value
 
 
+StringOrList = list[str] | str | None
+
+
+class Filters(RequestModel):
+    """Restrict retrieval to some documents (README.md, "API", Filters). Every field is optional and
+    every set field must hold; the values of one field are alternatives. A single string counts as
+    a list of one. Unknown fields, unknown kinds and dates that are not YYYY-MM-DD are a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: StringOrList = Field(None, description=f"Document kinds: {', '.join(DOCUMENT_KINDS)}.")
+    date_from: str | None = Field(None, description="Documents dated on or after (YYYY-MM-DD); "
+                                  "documents without a date are left out by any date bound.")
+    date_to: str | None = Field(None, description="Documents dated on or before (YYYY-MM-DD).")
+    place: StringOrList = Field(None, description="Places exactly as GET /v1/documents lists them.")
+    language: StringOrList = Field(None, description="Language codes, e.g. ar, en.")
+    document_ids: StringOrList = Field(None, description="Document ids (GET /v1/documents).")
+
+    @model_validator(mode="after")
+    def _checked(self) -> Filters:
+        try:
+            parse_filters(self.wire())
+        except InvalidRequest as exc:
+            raise ValueError(exc.message.removeprefix("filters: ").removeprefix("filters.")) from None
+        return self
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+def wire_filters(filters: Filters | None) -> dict[str, Any] | None:
+    return filters.wire() if filters is not None else None
+
+
+FILTERS_FIELD = Field(None, description="Restrict retrieval to some documents (kind, date range, place, "
+                      "language, document ids); applies to this request only.")
+
+
 class ChatRequest(RequestModel):
     """Emptiness and length are checked by the service (one rule for API and CLI) and answered 422."""
 
@@ -52,6 +93,7 @@ class ChatRequest(RequestModel):
     )
     conversation_id: str | None = Field(None, max_length=64)
     stream: bool = Field(False, description="Answer as Server-Sent Events: delta…, citations, done.")
+    filters: Filters | None = FILTERS_FIELD
 
 
 class CitationOut(BaseModel):
@@ -77,6 +119,7 @@ class ChatResponse(BaseModel):
 class SearchRequest(RequestModel):
     query: str = Field(..., min_length=1, description="Search text (not only whitespace).")
     k: int = Field(5, ge=1, le=50)
+    filters: Filters | None = FILTERS_FIELD
 
 
 class SearchResult(BaseModel):
@@ -84,6 +127,8 @@ class SearchResult(BaseModel):
     chunk_id: str
     text: str
     score: float
+    title: str = ""
+    page: int | None = Field(None, description="Page the chunk starts on (paged documents).")
 
 
 class SearchResponse(BaseModel):
@@ -97,6 +142,11 @@ class DocumentOut(BaseModel):
     date: str | None
     place: str | None
     language: str
+    metadata_origin: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where each metadata field came from: sidecar, folder (metadata.json), file, "
+        "guessed (ingest rules), staff.",
+    )
     source_path: str
     source_url: str | None = Field(None, description="Where the document can be read online.")
     chunk_count: int
@@ -109,8 +159,19 @@ class HealthResponse(BaseModel):
     worker: int = Field(..., description="Process id of the API worker that answered.")
 
 
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
 class DocumentsResponse(BaseModel):
     documents: list[DocumentOut]
+    total: int = Field(0, description="Documents that pass the filters (all of them, without limit).")
+    facets: dict[str, list[FacetCount]] = Field(
+        default_factory=dict,
+        description="Counts of the listed documents per kind, language, place and year, most frequent "
+        "first. Documents without a place or date are not counted under place or year.",
+    )
 
 
 class ErrorResponse(BaseModel):

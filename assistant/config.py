@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         description="Runtime for the offline default model: `onnx` (ONNX Runtime, faster) or `torch` "
         "(sentence-transformers). Same vectors. Other models always run on torch.",
     )
+    query_encoder_int8: bool = Field(
+        False,
+        description="Encode questions with the dynamic int8 copy of the ONNX encoder (passages and the index "
+        "stay float32; docs/performance.md).",
+    )
     encoder_threads: int = Field(
         0,
         ge=0,
@@ -71,25 +76,38 @@ class Settings(BaseSettings):
     )
     answer_max_sentences: int = 3
 
-    reader: Literal["on", "off"] = Field(
-        "off",
-        description="`on`: a trained reader (docs/reader.md) reranks evidence, leads replies with the answer "
-        "and decides refusal; `off` keeps the cosine composer and the support threshold.",
+    reader: Literal["features", "neural", "on", "off"] = Field(
+        "features",
+        description="`features` (also `on`): the shipped feature reader (docs/reader.md) reranks evidence, "
+        "leads replies with the answer sentence and decides refusal by answerability; `neural`: the "
+        "decomposed e5 reader (needs trained weights, ASSISTANT_READER_WEIGHTS); `off` keeps the cosine "
+        "composer and the support threshold.",
     )
     reader_weights: Path | None = Field(
         None,
-        description="Folder with reader.safetensors and reader.json (default: assistant/reader/weights).",
+        description="Folder with the reader's weights and manifest (default: assistant/reader/weights).",
     )
-    reader_int8: bool = Field(True, description="Run the reader's int8 ONNX graph (False: float32).")
+    reader_int8: bool = Field(True, description="Run the neural reader's int8 ONNX graph (False: float32).")
     reader_candidates: int = Field(
-        10, ge=1, le=40, description="Evidence sentences (best by cosine) the reader reads per question."
+        60,
+        ge=1,
+        le=200,
+        description="Evidence sentences (best by cosine + lexical) the reader reads per question.",
     )
-    reader_answerability_threshold: float = Field(
-        0.5,
-        description="Refuse when no candidate's answerability reaches this (chosen on data, docs/reader.md).",
+    reader_answerability_threshold: float | None = Field(
+        None,
+        description="Refuse when the answerability is under this; unset: the threshold chosen on data and "
+        "recorded in the reader's manifest (docs/reader.md).",
     )
-    reader_support_floor: float = Field(
-        0.70, description="With the reader on, also refuse under this support score (docs/reader.md)."
+    reader_support_floor: float | None = Field(
+        None,
+        description="With the reader on, also refuse under this support score; unset: the manifest's.",
+    )
+    reader_confident: float | None = Field(
+        None,
+        description="Reader probability under which a reply also quotes the reader's next choices; unset: "
+        "the level chosen on evalsets/calibration.jsonl and shipped in the reader's manifest "
+        "(docs/reader.md).",
     )
     reader_span_margin: float = Field(
         2.0, description="Lead a reply with the short span when its margin over 'no answer' is at least this."

@@ -108,8 +108,11 @@ class OnnxEmbedder(Embedder):
         threads: int = 0,
         name: str | None = None,
         model_file: Path | None = None,
+        query_model_file: Path | None = None,
     ):
-        """``model_file`` replaces ``folder/onnx/model.onnx`` (benchmarks try quantized copies)."""
+        """``model_file`` replaces ``folder/onnx/model.onnx`` (benchmarks try quantized copies);
+        ``query_model_file`` encodes queries only (the int8 query encoder: passages, and so the index,
+        stay float32)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -125,6 +128,11 @@ class OnnxEmbedder(Embedder):
         options.log_severity_level = 3  # warnings about unused initialisers are noise here
         self._session = ort.InferenceSession(
             str(model_file or folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self._query_session = (
+            ort.InferenceSession(str(query_model_file), options, providers=["CPUExecutionProvider"])
+            if query_model_file is not None
+            else self._session
         )
         self._inputs = INPUTS
         outputs = [o.name for o in self._session.get_outputs()]
@@ -153,7 +161,8 @@ class OnnxEmbedder(Embedder):
                 self._inputs[0]: np.array([e.ids for e in encodings], dtype=np.int64),
                 self._inputs[1]: np.array([e.attention_mask for e in encodings], dtype=np.int64),
             }
-            (vectors,) = self._session.run([self._output], feed)
+            session = self._query_session if kind == "query" else self._session
+            (vectors,) = session.run([self._output], feed)
             out[rows] = vectors
         return out
 
@@ -248,6 +257,11 @@ def load_embedder(settings: Settings) -> Embedder:
         path = name
     log.info("loading embedding model %s (%s)", path, settings.encoder_runtime)
     if name == DEFAULT_MODEL and settings.encoder_runtime == "onnx":
+        query_model = None
+        if settings.query_encoder_int8:
+            from embeddings.onnx_export import ensure_int8
+
+            query_model = ensure_int8(Path(path))
         return OnnxEmbedder(
             Path(path),
             query_prompt=settings.query_prompt,
@@ -255,6 +269,7 @@ def load_embedder(settings: Settings) -> Embedder:
             batch_size=settings.embed_batch_size,
             threads=settings.encoder_threads,
             name=name,
+            query_model_file=query_model,
         )
     try:
         return SentenceTransformerEmbedder(

@@ -7,6 +7,24 @@ from dataclasses import dataclass, field
 DOCUMENT_KINDS = ("declaration", "brief", "event_report", "about", "other")
 
 
+def date_number(date: str | None) -> int:
+    """An ISO date as the integer yyyymmdd (what chunks carry in Chroma, so ranges can be filtered
+    with $gte/$lte); 0 for no date."""
+    if not date:
+        return 0
+    return int(date[:10].replace("-", ""))
+
+
+def filter_metadata(kind: str, date: str | None, place: str | None, language: str) -> dict[str, str | int]:
+    """The document metadata every chunk carries for filtering (Chroma has no null: "" and 0)."""
+    return {
+        "kind": kind or "other",
+        "date": date_number(date),
+        "place": place or "",
+        "language": language or "",
+    }
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """A cleaned document ready to be chunked.
@@ -29,6 +47,11 @@ class SourceDocument:
     headings: tuple[tuple[int, int, str], ...] = ()  # (offset, level, text) of each heading line
     warnings: tuple[str, ...] = ()  # what the loader repaired or could not read (ingest report)
     ocr_pages: tuple[int, ...] = ()
+    # where each metadata field came from: sidecar | folder (metadata.json) | file | guessed
+    metadata_origin: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def filter_metadata(self) -> dict[str, str | int]:
+        return filter_metadata(self.kind, self.date, self.place, self.language)
 
     def metadata(self) -> dict[str, str | None]:
         return {
@@ -133,3 +156,54 @@ class StreamEvent:
 
     type: str
     data: dict
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Which documents a search may return (every set field must hold; values within a field are
+    alternatives). Dates are inclusive ISO dates; a document without a date never matches a date
+    range. Built and checked by ``assistant.retrieval.filters.parse_filters``."""
+
+    kinds: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    places: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    document_ids: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.kinds or self.date_from or self.date_to or self.places or self.languages or self.document_ids
+        )
+
+    def matches(self, document_id: str, meta: dict) -> bool:
+        """Whether a document with the filter metadata ``meta`` (types.filter_metadata) passes."""
+        if self.document_ids and document_id not in self.document_ids:
+            return False
+        if self.kinds and meta.get("kind") not in self.kinds:
+            return False
+        if self.languages and meta.get("language") not in self.languages:
+            return False
+        if self.places and meta.get("place") not in self.places:
+            return False
+        if self.date_from or self.date_to:
+            date = meta.get("date")
+            if not isinstance(date, int) or date <= 0:
+                return False
+            if self.date_from and date < date_number(self.date_from):
+                return False
+            if self.date_to and date > date_number(self.date_to):
+                return False
+        return True
+
+    def public(self) -> dict:
+        """The set fields, as the API takes them."""
+        out = {
+            "kind": list(self.kinds),
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "place": list(self.places),
+            "language": list(self.languages),
+            "document_ids": list(self.document_ids),
+        }
+        return {k: v for k, v in out.items() if v}

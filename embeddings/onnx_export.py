@@ -17,6 +17,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 ONNX_FILE = Path("onnx") / "model.onnx"
+INT8_FILE = Path("onnx") / "model.int8.onnx"  # the query encoder's dynamic int8 copy (docs/performance.md)
 INPUTS = ("input_ids", "attention_mask")
 OUTPUT = "sentence_embedding"
 STATES_OUTPUT = "token_states"
@@ -67,4 +68,27 @@ def export_onnx(folder: Path) -> Path:
             dynamo=False,
         )
     log.info("exported %s", target)
+    return target
+
+
+def ensure_int8(folder: Path) -> Path:
+    """``folder/onnx/model.int8.onnx``: a dynamic int8 quantization of the fp32 export (int8 weights
+    for MatMul/Gather, per channel; activations quantized on the fly). Written once, atomically and
+    under a lock, by ``assistant build-model`` or at the first start that needs it (~20 s)."""
+    from filelock import FileLock
+
+    target = Path(folder) / INT8_FILE
+    if target.exists():
+        return target
+    with FileLock(str(target.with_suffix(".lock"))):
+        if target.exists():
+            return target
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        tmp = target.with_name(target.name + ".tmp")
+        log.info("quantizing %s to int8", Path(folder) / ONNX_FILE)
+        quantize_dynamic(
+            str(Path(folder) / ONNX_FILE), str(tmp), weight_type=QuantType.QInt8, per_channel=True
+        )
+        tmp.replace(target)
     return target

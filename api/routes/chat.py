@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.ratelimit import rate_limit
-from api.schemas import CHAT_EVENTS, ChatRequest, ChatResponse, CitationOut, error_responses
+from api.schemas import CHAT_EVENTS, ChatRequest, ChatResponse, CitationOut, error_responses, wire_filters
 from api.sse import SSE_HEADERS, event_stream
 from assistant.chat.streaming import public_citation
 
@@ -22,12 +22,16 @@ async def chat(body: ChatRequest, assistant: AssistantDep):
     """Answer a question. With ``"stream": true`` the answer comes as Server-Sent Events:
     ``delta`` ({"text"}) events, ``reset`` when an LLM answer is replaced by the extractive one,
     one ``citations`` event, then ``done`` ({"answer_id", "conversation_id", ...}); failures after
-    the stream started arrive as an ``error`` event."""
+    the stream started arrive as an ``error`` event. ``filters`` restrict retrieval for this
+    question only."""
+    filters = wire_filters(body.filters)
     if body.stream:
-        events = await run_in_threadpool(assistant.stream, body.message, body.conversation_id)
+        events = await run_in_threadpool(
+            lambda: assistant.stream(body.message, body.conversation_id, filters=filters)
+        )
         return StreamingResponse(event_stream(events), media_type="text/event-stream", headers=SSE_HEADERS)
     answer, conversation_id, answer_id = await run_in_threadpool(
-        assistant.ask, body.message, body.conversation_id
+        assistant.ask, body.message, body.conversation_id, filters
     )
     return ChatResponse(
         answer=answer.text,

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.ratelimit import rate_limit
-from api.schemas import OpenAIError, RequestModel, error_responses
+from api.schemas import FILTERS_FIELD, Filters, OpenAIError, RequestModel, error_responses, wire_filters
 from api.sse import SSE_HEADERS, frame
 from assistant.chat.streaming import public_citation
 from assistant.errors import InvalidRequest
@@ -49,6 +49,7 @@ class CompletionRequest(RequestModel):
     model: str | None = None
     messages: list[Message] = Field(..., min_length=1)
     stream: bool = False
+    filters: Filters | None = FILTERS_FIELD  # an extra field (OpenAI clients: extra_body)
 
 
 def split_messages(messages: list[Message]) -> tuple[str, list[tuple[str, str, str]]]:
@@ -95,15 +96,16 @@ def models() -> dict[str, Any]:
 )
 async def chat_completions(body: CompletionRequest, assistant: AssistantDep):
     question, history = split_messages(body.messages)
+    filters = wire_filters(body.filters)
     created = int(time.time())
     if body.stream:
-        events = await run_in_threadpool(assistant.stream, question, None, history)
+        events = await run_in_threadpool(assistant.stream, question, None, history, filters)
         return StreamingResponse(
             completion_chunks(events, f"chatcmpl-{uuid.uuid4().hex}", created),
             media_type="text/event-stream",
             headers=SSE_HEADERS,
         )
-    answer, answer_id = await run_in_threadpool(assistant.complete, question, history)
+    answer, answer_id = await run_in_threadpool(assistant.complete, question, history, filters)
     content = answer.text + sources(answer.citations)
     return {
         **envelope("chat.completion", f"chatcmpl-{answer_id}", created),

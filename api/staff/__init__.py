@@ -127,7 +127,15 @@ def install_error_pages(app: FastAPI) -> None:
 
 
 def install_staff(app: FastAPI, settings: Settings) -> None:
-    from api.staff import account_routes, auth_routes, dataset_routes, review_routes, run_routes
+    from api.staff import (
+        account_routes,
+        auth_routes,
+        dataset_routes,
+        document_routes,
+        insights_routes,
+        review_routes,
+        run_routes,
+    )
 
     configured = settings.secret_key
     secure = settings.secure_cookies
@@ -149,5 +157,7 @@ def install_staff(app: FastAPI, settings: Settings) -> None:
         dataset_routes.router,
         run_routes.router,
         account_routes.router,
+        document_routes.router,
+        insights_routes.router,
     ):
         app.include_router(router)

@@ -6,6 +6,7 @@ are SVG presentation attributes (allowed by the staff CSP, which forbids inline 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from markupsafe import Markup, escape
@@ -256,4 +257,65 @@ def histogram(
             f'<text x="{x:.1f}" y="{height - 6}" font-size="10" fill="#6b7280" '
             f'text-anchor="middle">{tick:g}</text>'
         )
+    return _svg(width, height, title, body, testid)
+
+
+def daily_bars(
+    days: Sequence[Mapping[str, object]],
+    series: Sequence[tuple[str, str]],
+    *,
+    title: str,
+    labels: Mapping[str, str] | None = None,
+    empty: str = "no data",
+    testid: str = "chart-daily",
+) -> Markup:
+    """Vertical bars, one per day, stacked by ``series`` (keys of each day, e.g. answered and refused).
+    ``days`` are dicts with "date" (YYYY-MM-DD) and the series' counts; a long period scrolls sideways
+    (bars keep at least 6 px), and the date under a bar is written every few days."""
+    labels = labels or {}
+    if not days or not any(int(day.get(key, 0) or 0) for day in days for key, _ in series):
+        return _empty(title, empty, testid)
+    left, top, bottom = 40, 26, 34
+    slot = max(6.0, min(28.0, (WIDTH - left - 10) / len(days)))
+    width = int(left + slot * len(days) + 10)
+    height = 240
+    plot_h = height - top - bottom
+    highest = max(sum(int(day.get(key, 0) or 0) for key, _ in series) for day in days)
+    body = []
+    x = 10
+    for key, colour in series:  # legend, on one line
+        name = labels.get(key, key)
+        body.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
+        body.append(
+            f'<text x="{x + 16}" y="16" font-size="12" fill="#111827">{escape(_short(name, 40))}</text>'
+        )
+        x += 16 + 7 * min(len(name), 40) + 20
+    base = top + plot_h
+    body.append(f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#6b7280"/>')
+    for value in sorted({0, highest // 2, highest}):  # y axis: 0, half, top
+        y = base - plot_h * value / highest
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#e5e7eb"/>')
+        body.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" fill="#374151" '
+            f'text-anchor="end">{value}</text>'
+        )
+    every = max(1, int(math.ceil(44 / slot)))  # one date label per ~44 px
+    for d, day in enumerate(days):
+        x0 = left + d * slot
+        y = float(base)
+        for key, colour in series:
+            count = int(day.get(key, 0) or 0)
+            h = plot_h * count / highest
+            if count:
+                body.append(
+                    f'<rect x="{x0 + 1:.1f}" y="{y - h:.1f}" width="{max(1.0, slot - 2):.1f}" '
+                    f'height="{h:.1f}" fill="{colour}"><title>{escape(str(day["date"]))} · '
+                    f"{escape(labels.get(key, key))}: {count}</title></rect>"
+                )
+            y -= h
+        if d % every == 0:
+            body.append(
+                f'<text x="{x0 + slot / 2:.1f}" y="{base + 16}" font-size="11" fill="#374151" '
+                f'text-anchor="middle">{escape(str(day["date"])[5:])}</text>'
+            )
     return _svg(width, height, title, body, testid)

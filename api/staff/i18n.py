@@ -13,6 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_datasets": ("مجموعات التقييم", "Datasets"),
     "nav_runs": ("جولات التقييم", "Evaluation runs"),
     "nav_accounts": ("الحسابات", "Accounts"),
+    "nav_insights": ("الاستخدام والثغرات", "Usage and gaps"),
     # accounts
     "accounts_title": ("حسابات فريق العمل", "Staff accounts"),
     "accounts_intro": (
@@ -315,6 +316,99 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table_region": ("جدول (يمكن تمريره أفقيًا)", "Table (scrolls sideways)"),
     "chart_region": ("رسم بياني (يمكن تمريره أفقيًا)", "Chart (scrolls sideways)"),
     "times_in_utc": ("الأوقات بالتوقيت العالمي المنسّق (UTC).", "Times are in UTC."),
+    # insights (usage and content gaps)
+    "insights_title": ("الاستخدام والثغرات في المحتوى", "Usage and content gaps"),
+    "insights_intro": (
+        "أرقام الأسئلة خلال فترة تختارها. تُحسب من أرقام كل إجابة دون نصها، فتبقى بعد حذف النصوص القديمة "
+        "وفق مدة الاحتفاظ.",
+        "Figures about the questions over a period you choose. They are computed from each answer's "
+        "figures without its text, so they stay after old text is deleted under the retention setting.",
+    ),
+    "insights_usage": ("الاستخدام", "Usage"),
+    "insights_gaps": ("الثغرات في المحتوى", "Content gaps"),
+    "period": ("الفترة", "Period"),
+    "days": ("يومًا", "days"),
+    "days_in_utc": ("الأيام بالتوقيت العالمي المنسّق (UTC).", "Days are UTC days."),
+    "last_30_days": ("آخر 30 يومًا", "Last 30 days"),
+    "totals": ("المجاميع", "Totals"),
+    "questions": ("الأسئلة", "Questions"),
+    "answered": ("أُجيب عنها", "Answered"),
+    "refused_plural": ("رُفضت", "Refused"),
+    "thumbs_up": ("👍 إعجاب", "👍 Thumbs up"),
+    "thumbs_down": ("👎 عدم إعجاب", "👎 Thumbs down"),
+    "latency_p50": ("زمن الإجابة الوسيط", "Median latency"),
+    "latency_p95": ("زمن الإجابة p95", "Latency p95"),
+    "latency_note": (
+        "زمن الإجابة مقيس لعدد من الإجابات فقط (الأقدم خُزّنت قبل قياسه):",
+        "Latency is measured for some answers only (older ones were stored before it was):",
+    ),
+    "questions_per_day": ("الأسئلة في اليوم", "Questions per day"),
+    "chart_daily": ("الأسئلة في اليوم: أُجيب عنها ورُفضت", "Questions per day: answered and refused"),
+    "daily_table": ("الأرقام اليومية", "Daily figures"),
+    "daily_csv": ("الأرقام اليومية (CSV)", "Daily figures (CSV)"),
+    "daily_jsonl": ("الأرقام اليومية (JSONL)", "Daily figures (JSONL)"),
+    "refusal_reasons": ("أسباب الرفض", "Refusal reasons"),
+    "share_of_refusals": ("النسبة من حالات الرفض", "Share of refusals"),
+    "share_of_questions": ("النسبة من الأسئلة", "Share of questions"),
+    "no_refusals": ("لا توجد حالات رفض في هذه الفترة.", "No refusals in this period."),
+    "refusal_weak_evidence": ("الأدلة في الوثائق ضعيفة", "Weak evidence in the documents"),
+    "refusal_not_answered": ("الوثائق لا تجيب عن السؤال", "The documents do not answer it"),
+    "refusal_llm_no_answer": ("النموذج لم يجد إجابة", "The language model found no answer"),
+    "refusal_harmful": ("طلب ضار", "Harmful request"),
+    "refusal_injection": ("محاولة حقن تعليمات", "Prompt injection"),
+    "refusal_unknown": ("غير مسجّل (إجابة أقدم)", "Not recorded (older answer)"),
+    "language_mix": ("اللغة واللهجة", "Language and dialect"),
+    "language": ("اللغة", "Language"),
+    "language_mix_note": (
+        "تقدير تقريبي من نص السؤال عند تخزينه (docs/staff.md).",
+        "A coarse estimate from the question text when it was stored (docs/staff.md).",
+    ),
+    "lang_ar_msa": ("العربية الفصحى", "Arabic (MSA)"),
+    "lang_ar_dialect": ("العربية العامية", "Arabic (dialect)"),
+    "lang_en": ("الإنجليزية", "English"),
+    "lang_other": ("أخرى", "Other"),
+    "most_cited": ("الوثائق الأكثر استشهادًا", "Most cited documents"),
+    "answers_citing": ("الإجابات التي تستشهد بها", "Answers citing it"),
+    "document_removed": ("الوثيقة محذوفة", "document removed"),
+    "no_citations_period": ("لا توجد استشهادات في هذه الفترة.", "No citations in this period."),
+    "gaps_intro": (
+        "الأسئلة التي رُفضت أو نالت تقييمًا سلبيًا في الفترة، مجمّعة حسب الموضوع، مع أقرب الوثائق إليها: "
+        "ما ينقص المكتبة. بعد إضافة وثيقة، يعيد «تمت التغطية» طرح أسئلة المجموعة ويبيّن كم منها صار له جواب.",
+        "Questions refused or rated thumbs down in the period, grouped by topic, with the closest "
+        "documents: what the library lacks. After adding a document, \"Mark covered\" re-asks the "
+        "group's questions and shows how many are now answered.",
+    ),
+    "gap_questions": ("أسئلة بلا جواب مُرضٍ", "Questions without a good answer"),
+    "gap_groups": ("المجموعات", "Groups"),
+    "gaps_grouped_recent": ("جُمّعت الأحدث منها:", "the most recent grouped:"),
+    "gaps_retention": (
+        "لا تظهر نصوص الأسئلة الأقدم من مدة الاحتفاظ:",
+        "Question text older than the retention setting is not shown:",
+    ),
+    "group": ("المجموعة", "Group"),
+    "examples": ("أمثلة", "Examples"),
+    "closest_documents": ("أقرب الوثائق", "Closest documents"),
+    "checked_on": ("أُعيد الطرح في", "Re-asked on"),
+    "now_answered": ("صار لها جواب", "now answered"),
+    "mark_covered": ("تمت التغطية: أعد طرح الأسئلة", "Mark covered: re-ask the questions"),
+    "mark_covered_hint": (
+        "يعيد طرح أسئلة المجموعة على المساعد كما هو الآن ويحفظ عدد ما صار له جواب.",
+        "Re-asks the group's questions to the assistant as it is now and stores how many are answered.",
+    ),
+    "mark_covered_admins": (
+        "إعادة طرح الأسئلة متاحة للمشرفين.",
+        "Re-asking the questions is for administrators.",
+    ),
+    "more_groups": ("مجموعات أخرى غير معروضة:", "More groups not shown:"),
+    "no_gaps": (
+        "لا توجد أسئلة مرفوضة أو ذات تقييم سلبي في هذه الفترة.",
+        "No refused or thumbs-down questions in this period.",
+    ),
+    "recent_checks": ("آخر عمليات إعادة الطرح", "Recent checks"),
+    "reasked": ("أُعيد طرحها", "Re-asked"),
+    "no_checks": ("لم تُعِد طرح أي مجموعة بعد.", "No group has been checked yet."),
+    "gap_checked": ("أُعيد طرح الأسئلة؛ صار لها جواب:", "Questions re-asked; now answered:"),
+    "gap_check_failed": ("لم يُعَد طرح الأسئلة:", "The questions were not re-asked:"),
     # metric names (the code is shown next to them)
     "metric_hit@1": ("الإصابة في أول نتيجة", "Hit at 1"),
     "metric_hit@5": ("الإصابة في أول 5 نتائج", "Hit at 5"),
@@ -403,6 +497,12 @@ ERRORS_AR: tuple[tuple[str, str], ...] = (
     (r"The password must use at least 4 different characters\.", "في كلمة المرور 4 أحرف مختلفة على الأقل."),
     (r"The password must not be the username\.", "يجب ألا تكون كلمة المرور هي اسم المستخدم."),
     (r"The role must be one of: .*", "الدور إما مراجع أو مشرف."),
+    (r"Choose a period of at most (\d+) days\.", "اختر فترة لا تزيد على {1} يومًا."),
+    (r"Select a group of questions to check\.", "اختر مجموعة أسئلة لإعادة طرحها."),
+    (r"A check re-asks at most (\d+) questions; this group has (\d+)\.",
+     "يُعاد طرح {1} سؤالًا على الأكثر في كل مرة؛ في هذه المجموعة {2}."),
+    (r"These questions are no longer stored \(retention\); nothing was re-asked\.",
+     "لم تعد هذه الأسئلة مخزّنة (مدة الاحتفاظ)؛ لم يُعَد طرح شيء."),
 )
 
 
@@ -419,3 +519,15 @@ def translate_error(message: str | None, lang: str) -> tuple[str, str]:
         if found:
             return arabic.format(message, *found.groups()), "ar"
     return message, "en"
+
+
+def _add_documents_strings() -> None:
+    """The documents page's strings live in their own module (api/staff/i18n_documents.py)."""
+    global ERRORS_AR
+    from api.staff.i18n_documents import DOCUMENT_ERRORS_AR, DOCUMENT_STRINGS
+
+    STRINGS.update(DOCUMENT_STRINGS)
+    ERRORS_AR = ERRORS_AR + DOCUMENT_ERRORS_AR
+
+
+_add_documents_strings()

@@ -18,6 +18,7 @@ from assistant.chat.service import Assistant
 from assistant.errors import InvalidRequest, NotFound
 from assistant.eval.datasets import DatasetStore
 from assistant.staff.accounts import usernames
+from assistant.staff.library import Library
 from assistant.staff.review import (
     KINDS,
     MAX_BULK,
@@ -237,6 +238,8 @@ def item_context(assistant: Assistant, answer_id: str) -> dict[str, Any]:
     queue = review_queue(assistant)
     record = queue.answer(answer_id)
     chunks, titles = assistant.retriever.chunks, assistant.retriever.titles
+    cited_docs = {c.get("document_id", "") for c in record.citations or []} - {""}
+    present = Library(assistant.stores).existing_ids(cited_docs)
     citations = []
     for c in record.citations or []:
         chunk = chunks.get(c.get("chunk_id", ""))
@@ -249,6 +252,8 @@ def item_context(assistant: Assistant, answer_id: str) -> dict[str, Any]:
                 "chunk_id": c.get("chunk_id", ""),
                 "quote": quote,
                 "in_index": chunk is not None,
+                # deleted on /staff/documents: the stored quote stays readable, marked as removed
+                "removed": c.get("document_id", "") not in present,
                 **_highlight(chunk.text if chunk else "", quote),
             }
         )

@@ -68,6 +68,12 @@
       passages: 'المقاطع',
       refusalText: 'عذرًا، لا تتضمن الوثائق المتاحة لديّ معلومات كافية للإجابة عن هذا السؤال. يمكنك إعادة صياغة السؤال أو السؤال عن موضوع تغطيه وثائق شبكة المدن القوية.',
       dateLocale: 'ar-u-nu-latn',
+      scope: 'نطاق البحث:',
+      scopeOnly: 'فقط',
+      scopeKinds: { declaration: 'الإعلانات', brief: 'موجزات السياسات', event_report: 'تقارير الفعاليات', about: 'التعريف بالشبكة', other: 'الوثائق الأخرى' },
+      scopeFrom: 'من', scopeTo: 'إلى', scopeSince: 'منذ', scopeUntil: 'حتى', scopeIn: 'في', scopeLanguage: 'باللغة',
+      languages: { ar: 'العربية', en: 'الإنجليزية', fr: 'الفرنسية' },
+      and: ' و', listSep: '، ', partSep: '؛ ',
     },
     en: {
       title: 'Strong Cities Network assistant',
@@ -116,6 +122,12 @@
       passages: 'Passages',
       refusalText: 'Sorry, the documents available to me do not hold enough information to answer this question. You can rephrase it, or ask about a topic the Strong Cities Network documents cover.',
       dateLocale: 'en-GB',
+      scope: 'Search scope:',
+      scopeOnly: 'only',
+      scopeKinds: { declaration: 'declarations', brief: 'policy briefs', event_report: 'event reports', about: 'about the network', other: 'other documents' },
+      scopeFrom: 'from', scopeTo: 'to', scopeSince: 'since', scopeUntil: 'until', scopeIn: 'in', scopeLanguage: 'in',
+      languages: { ar: 'Arabic', en: 'English', fr: 'French' },
+      and: ' and ', listSep: ', ', partSep: '; ',
     },
   };
 
@@ -259,6 +271,42 @@
     return docsCache.get(url);
   }
 
+  /* The search scope an embedding site sets with data attributes on the script tag (or the element):
+   * data-kind, data-language and data-documents are comma-separated lists; data-place is a list
+   * separated by "|" (place names hold commas); data-date-from / data-date-to are YYYY-MM-DD.
+   * Returns the API's filter object, or null when nothing is set. The server checks the values
+   * (an unknown kind or a bad date is a 422, shown in the widget with the server's message). */
+  function scopeOf(d) {
+    const list = (value, sep) => String(value || '').split(sep).map((v) => v.trim()).filter(Boolean);
+    const f = {};
+    const kinds = list(d.kind, ',');
+    const languages = list(d.language, ',');
+    const documents = list(d.documents, ',');
+    const places = list(d.place, '|');
+    if (kinds.length) f.kind = kinds;
+    if (languages.length) f.language = languages;
+    if (documents.length) f.document_ids = documents;
+    if (places.length) f.place = places;
+    if ((d.dateFrom || '').trim()) f.date_from = d.dateFrom.trim();
+    if ((d.dateTo || '').trim()) f.date_to = d.dateTo.trim();
+    return Object.keys(f).length ? f : null;
+  }
+
+  /* «نطاق البحث: الإعلانات فقط» — the scope in words; document ids become titles once known. */
+  function describeScope(f, t, docs) {
+    const join = (items) => (items.length < 2 ? items.join('') : items.slice(0, -1).join(t.listSep) + t.and + items[items.length - 1]);
+    const parts = [];
+    if (f.kind) parts.push(join(f.kind.map((k) => t.scopeKinds[k] || k)));
+    if (f.document_ids) parts.push(join(f.document_ids.map((id) => '«' + ((docs && docs.get(id) && docs.get(id).title) || id) + '»')));
+    if (f.place) parts.push(t.scopeIn + ' ' + join(f.place));
+    const date = (v) => formatDate(v, t.dateLocale);
+    if (f.date_from && f.date_to) parts.push(t.scopeFrom + ' ' + date(f.date_from) + ' ' + t.scopeTo + ' ' + date(f.date_to));
+    else if (f.date_from) parts.push(t.scopeSince + ' ' + date(f.date_from));
+    else if (f.date_to) parts.push(t.scopeUntil + ' ' + date(f.date_to));
+    if (f.language) parts.push(t.scopeLanguage + ' ' + join(f.language.map((l) => t.languages[l] || l)));
+    return t.scope + ' ' + parts.join(t.partSep) + ' ' + t.scopeOnly;
+  }
+
   const STYLES = `
 :host { all: initial; display: block; }
 :host([hidden]) { display: none; }
@@ -294,6 +342,8 @@ svg { width: 20px; height: 20px; display: block; }
   width: var(--scn-panel-width, 390px); max-width: calc(100vw - 40px); height: min(640px, calc(100vh - 120px)); box-shadow: 0 12px 40px rgba(0,0,0,.22); }
 [data-mode=inline] .panel { width: 100%; height: var(--scn-inline-height, 520px); }
 .header { display: flex; align-items: center; gap: 6px; padding: 8px 12px; background: var(--p); color: var(--on-p); }
+.scope { margin: 0; padding: 6px 12px; font-size: .88em; line-height: 1.5; background: var(--bot-bg); color: var(--fg);
+  border-bottom: 1px solid var(--border); }
 .title { flex: 1; margin: 0; font: inherit; font-size: 1.05em; font-weight: 700; line-height: 1.4; color: inherit; }
 .icon-btn { width: 36px; height: 36px; flex: none; border-radius: 50%; display: inline-grid; place-items: center; color: inherit; }
 .icon-btn:hover:not(:disabled) { background: rgba(127,127,127,.18); }
@@ -404,7 +454,10 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       this.inline = d.mode === 'inline';
       const pos = (d.position || 'end').toLowerCase();
       const side = pos === 'left' || pos === 'right' ? pos : (pos === 'start') === (this.dir_ === 'rtl') ? 'right' : 'left';
-      this.storageKey = 'scn-assistant:' + this.url + (d.storageKey ? '|' + d.storageKey : this.inline ? '|inline' : '');
+      this.filters = scopeOf(d);
+      // a scoped instance keeps its own conversation (another instance of the same assistant may be unscoped)
+      this.storageKey = 'scn-assistant:' + this.url + (d.storageKey ? '|' + d.storageKey : this.inline ? '|inline' : '')
+        + (this.filters ? '|scope:' + JSON.stringify(this.filters) : '');
       this.busy = false;
       this.openPop = null;
       this.failed = null; // {userEl, errorEl, text} of the last question that got no answer
@@ -429,9 +482,13 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       const closeBtn = this.inline ? null : h('button', { type: 'button', class: 'icon-btn', part: 'close', 'data-testid': 'close',
         'aria-label': t.close, title: t.close, onclick: () => this.close(true) }, icon('x'));
       const form = h('form', { class: 'composer', part: 'composer', onsubmit: (e) => { e.preventDefault(); this._submit(); } }, this.input, this.sendBtn);
+      const scopeId = nextId('scope');
+      this.scopeEl = this.filters ? h('p', { class: 'scope', part: 'scope', 'data-testid': 'scope', id: scopeId,
+        text: describeScope(this.filters, t, null) }) : null;
       this.panel = h('section', { class: 'panel', part: 'panel', 'data-testid': 'panel', id: panelId, role: this.inline ? 'region' : 'dialog',
-        'aria-labelledby': titleId, hidden: !this.inline },
+        'aria-labelledby': titleId, 'aria-describedby': this.filters ? scopeId : null, hidden: !this.inline },
         h('div', { class: 'header', part: 'header' }, h('h2', { class: 'title', id: titleId, text: d.title || t.title }), this.newBtn, closeBtn),
+        this.scopeEl,
         this.confirmSlot = h('div', { class: 'confirm-slot' }), this.log, this.typing, form);
       this.launcher = this.inline ? null : h('button', { type: 'button', class: 'launcher', part: 'launcher', 'data-testid': 'launcher',
         'aria-label': t.open, title: t.open, 'aria-expanded': 'false', 'aria-controls': panelId, onclick: () => (this.isOpen ? this.close(true) : this.open()) }, icon('chat'));
@@ -446,6 +503,9 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
       });
       this.input.addEventListener('input', () => this._autosize());
 
+      if (this.filters && this.filters.document_ids) {
+        loadDocuments(this.url).then((docs) => { this.scopeEl.textContent = describeScope(this.filters, t, docs); });
+      }
       this.state = this._load();
       this._renderAll();
       if (!this.inline && d.open === 'true') this.open(false);
@@ -1034,7 +1094,8 @@ textarea { display: block; width: 100%; border: 1px solid var(--border); border-
     _chat(message, abort) {
       return fetch(this.url + '/v1/chat', { method: 'POST', mode: 'cors', credentials: 'omit', signal: abort ? abort.signal : undefined,
         headers: { 'content-type': 'application/json', accept: 'text/event-stream, application/json' },
-        body: JSON.stringify({ message, conversation_id: this.state.conversation_id || null, stream: true }) });
+        body: JSON.stringify({ message, conversation_id: this.state.conversation_id || null, stream: true,
+          ...(this.filters ? { filters: this.filters } : {}) }) });
     }
   }
 

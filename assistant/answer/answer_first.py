@@ -3,7 +3,9 @@
 The reply leads with the answer: the short span the reader found, when it is confident and the
 span is shorter than its sentence, then the one sentence that supports it, verbatim, with [1].
 Further sentences are added only when the question asks for several things (a list question) and
-the reader judges each of them to answer it too, with a distinct fact. Every sentence of the reply
+the reader judges each of them to answer it too, with a distinct fact, or when the reader is unsure
+of its first choice (its probability under ``confident``, chosen on calibration data): then its next
+choices follow, so the reply does not hide the evidence it could not rank. Every sentence of the reply
 is a verbatim sentence of a stored chunk; the lead span is a substring of the first of them.
 """
 
@@ -56,15 +58,32 @@ def _overlap(a: str, b: str) -> float:
 class AnswerFirstComposer(Generator):
     name = "extractive"
 
-    def __init__(self, *, max_sentences: int = 3, span_margin: float = 2.0, list_answerability: float = 0.3):
+    def __init__(
+        self,
+        *,
+        max_sentences: int = 3,
+        span_margin: float = 2.0,
+        list_answerability: float = 0.3,
+        confident: float = 0.0,
+    ):
         self.max_sentences = max_sentences
         self.span_margin = span_margin
         self.list_answerability = list_answerability
+        self.confident = confident  # under this, the reader is unsure: quote its next choices too
 
     def select(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
         if not evidence:
             return []
         chosen = [evidence[0]]
+        top = evidence[0].reading
+        if top is not None and top.relevance < self.confident:
+            for item in evidence[1:]:
+                if len(chosen) >= self.max_sentences:
+                    break
+                if any(_overlap(item.sentence.text, c.sentence.text) > DISTINCT_OVERLAP for c in chosen):
+                    continue
+                chosen.append(item)
+            return chosen
         if not is_list_question(question):
             return chosen
         for item in evidence[1:]:

@@ -8,16 +8,19 @@ rewriter.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from assistant.answer.answer_first import AnswerFirstComposer
 from assistant.answer.base import Generator
 from assistant.answer.extractive import ExtractiveComposer
 from assistant.answer.fallback import FallbackGenerator
-from assistant.answer.llm import ChatModel, LLMGenerator, TitleOf, is_retryable
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import InvalidRequest, ModelUnavailable
 from assistant.store.chroma_store import ChromaStore
+
+if TYPE_CHECKING:  # the LLM module (and LangChain) is imported only when an LLM backend is configured
+    from assistant.answer.llm import ChatModel, TitleOf
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,9 @@ def build_generator(
     extractive: Generator
     if answer_first:  # the reader ordered the evidence: lead with its answer (answer/answer_first.py)
         extractive = AnswerFirstComposer(
-            max_sentences=settings.answer_max_sentences, span_margin=settings.reader_span_margin
+            max_sentences=settings.answer_max_sentences,
+            span_margin=settings.reader_span_margin,
+            confident=settings.reader_confident or 0.0,
         )
     else:
         extractive = ExtractiveComposer(
@@ -47,6 +52,8 @@ def build_generator(
     model = build_chat_model(settings)
     if model is None:
         return extractive
+    from assistant.answer.llm import LLMGenerator
+
     name = settings.generator.strip().lower()
     llm = LLMGenerator(model, name=name, store=store, embedder=embedder, title_of=title_of)
     log.info("answer backend: %s model via %s, extractive fallback", name, settings.llm_base_url)
@@ -109,6 +116,8 @@ def ollama_model(settings: Settings) -> ChatModel:
     )
     if settings.llm_max_retries <= 0:
         return model
+    from assistant.answer.llm import is_retryable
+
     # The ollama client does not retry; retry calls (not streams) on connection errors, 429 and 5xx.
     return model.with_retry(
         retry_if_exception_type=is_retryable,

@@ -14,20 +14,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from chromadb.errors import ChromaError
+
 from assistant.answer.base import Generator, refusal
 from assistant.answer.evidence import score_evidence, support, unknown_term_share
-from assistant.answer.rerank import read_evidence, rerank_hits
+from assistant.answer.rerank import read_evidence, read_features, rerank_hits
 from assistant.chat.followups import QuestionRewriter, Turn
 from assistant.config import Settings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.store.chroma_store import ChromaStore
-from assistant.types import Answer, Hit, Retrieval
+from assistant.types import Answer, Hit, Retrieval, SearchFilters
 
 if TYPE_CHECKING:
     from assistant.reader.reading import SentenceReader
     from assistant.safety import Verdict
 
 log = logging.getLogger(__name__)
+
+READER_DEFAULTS = {"answerability": 0.5, "support_floor": 0.70}  # a reader without shipped thresholds
 
 History = Sequence[tuple[str, str, str]]  # (question, standalone question, answer) per earlier turn
 
@@ -58,23 +62,35 @@ class AnswerPipeline:
         turns = [Turn(question=q, standalone=s, answer=a) for q, s, a in history]
         return self.rewriter.rewrite(question, turns)
 
-    def search(self, question: str, k: int) -> list[Hit]:
+    def search(self, question: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         """The top ``k`` chunks: fused, then reranked by the reader when it is on."""
         if self.reader is None:
-            return self.retriever.search(question, k)
-        return self.retrieve_evidence(question, k=k).hits
+            return self.retriever.search(question, k, filters=filters)
+        try:
+            return self.retrieve_evidence(question, k=k, filters=filters).hits
+        except ChromaError as exc:  # reading the sentences failed (a full disk stops Chroma's compaction)
+            log.warning("search: reader rerank skipped (%s), the fused order is served", type(exc).__name__)
+            return self.retriever.search(question, k, filters=filters)
 
-    def retrieve_evidence(self, question: str, *, k: int | None = None) -> Retrieval:
-        """Hybrid retrieval, sentence evidence, the support score and, with the reader on, the
-        reader's order of the evidence and chunks and its answerability; ``decline`` says why the
-        evidence cannot answer (or None)."""
+    def retrieve_evidence(
+        self, question: str, *, k: int | None = None, filters: SearchFilters | None = None
+    ) -> Retrieval:
+        """Hybrid retrieval (within ``filters``), sentence evidence, the support score and, with the
+        reader on, the reader's order of the evidence and chunks and its answerability; ``decline``
+        says why the evidence cannot answer (or None)."""
         q_states = None
-        if self.reader is not None:
+        neural = self.reader is not None and getattr(self.reader, "kind", "") != "features"
+        if neural:
             vector, q_states = self.reader.question_states(question)
         else:
             vector = self.retriever.embed_query(question)
-        hits = self.retriever.search(question, k or self.settings.retrieval_k, query_vector=vector)
-        weights = self.retriever.lexical.query_weights(question)
+        hits = self.retriever.search(
+            question, k or self.settings.retrieval_k, query_vector=vector, filters=filters
+        )
+        if not hits:  # nothing passes the filters (or nothing matches at all): nothing to answer from
+            return Retrieval([], [], 0.0, "weak_evidence")
+        lexical = self.retriever.lexical
+        weights = lexical.query_weights(question)
         evidence = score_evidence(
             vector,
             hits,
@@ -85,22 +101,49 @@ class AnswerPipeline:
         )
         best = support(
             evidence,
-            unknown_term_share(weights, self.retriever.lexical.contains),
+            unknown_term_share(weights, lexical.contains),
             self.settings.unknown_term_penalty,
         )
-        if q_states is None:
+        if self.reader is None:
             decline = "weak_evidence" if best < self.settings.refusal_threshold else None
             return Retrieval(hits, evidence, best, decline)
-        evidence = read_evidence(self.reader, q_states, evidence, self.settings.reader_candidates)
+        if neural:
+            evidence = read_evidence(self.reader, q_states, evidence, self.settings.reader_candidates)
+            top = evidence[0].reading.answerability if evidence and evidence[0].reading else 0.0
+        else:
+            evidence, top = read_features(
+                self.reader,
+                question,
+                evidence,
+                hits,
+                lexical.idf,
+                lexical.contains,
+                self.settings.reader_candidates,
+            )
         hits = rerank_hits(hits, evidence)
-        top = evidence[0].reading.answerability if evidence and evidence[0].reading else 0.0
-        if best < self.settings.reader_support_floor:
+        if best < self.reader_threshold("support_floor"):
             decline = "weak_evidence"
-        elif top < self.settings.reader_answerability_threshold:
+        elif top < self.reader_threshold("answerability"):
             decline = "not_answered"
         else:
             decline = None
         return Retrieval(hits, evidence, best, decline, top)
+
+    def reader_threshold(self, name: str) -> float:
+        """A setting when set; else the feature reader keeps the composer's support threshold as its
+        floor and takes its answerability threshold from its manifest (chosen on data), and a reader
+        without shipped thresholds gets READER_DEFAULTS."""
+        explicit = (
+            self.settings.reader_answerability_threshold
+            if name == "answerability"
+            else self.settings.reader_support_floor
+        )
+        if explicit is not None:
+            return explicit
+        if name == "support_floor" and getattr(self.reader, "kind", "") == "features":
+            return self.settings.refusal_threshold
+        shipped = getattr(self.reader, "thresholds", {}) or {}
+        return float(shipped.get(name, READER_DEFAULTS[name]))
 
     def declined(self, question: str) -> Answer | None:
         """The calm decline for a request for harm or an attempt to override the instructions."""
@@ -111,16 +154,22 @@ class AnswerPipeline:
             return None
         return Answer(text=verdict.reply or "", refused=True, refusal_reason=verdict.category)
 
-    def answer(self, question: str, history: History = ()) -> tuple[Answer, list[Hit], str]:
-        """(answer, hits, standalone question): rewrite, retrieve, then refuse or generate."""
+    def answer(
+        self, question: str, history: History = (), filters: SearchFilters | None = None
+    ) -> tuple[Answer, list[Hit], str]:
+        """(answer, hits, standalone question): rewrite, retrieve (within ``filters``), then refuse
+        or generate."""
         started = time.perf_counter()
         declined = self.declined(question)
         if declined is not None:
-            log.info("answered: declined (%s) in %.0f ms", declined.refusal_reason,
-                     (time.perf_counter() - started) * 1000)
+            log.info(
+                "answered: declined (%s) in %.0f ms",
+                declined.refusal_reason,
+                (time.perf_counter() - started) * 1000,
+            )
             return declined, [], question
         standalone = self.standalone(question, history)
-        found = self.retrieve_evidence(standalone)
+        found = self.retrieve_evidence(standalone, filters=filters)
         if found.decline:
             result = refusal(found.support, found.decline)
         else:

@@ -11,12 +11,17 @@ log = logging.getLogger(__name__)
 
 
 def build_reader(settings: Settings, stores: Stores):
-    """The ``SentenceReader`` (ASSISTANT_READER=on and an encoder that gives token states), else None.
+    """The ``FeatureReader`` (ASSISTANT_READER=features or on), the neural ``SentenceReader``
+    (ASSISTANT_READER=neural and an encoder that gives token states), else None.
 
     A damaged or missing artefact raises ``ReaderArtefactError`` with what to do: the assistant does
     not start on a reader it cannot trust."""
-    if settings.reader != "on":
+    if settings.reader == "off":
         return None
+    if settings.reader in ("on", "features"):
+        from assistant.reader.feature_reader import FeatureReader
+
+        return FeatureReader.load(settings.reader_weights)
     embedder = stores.embedder
     if not getattr(embedder, "has_states", False):
         log.warning(

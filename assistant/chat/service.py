@@ -23,6 +23,7 @@ from assistant.chat.streaming import stream_answer
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexNotReady, InvalidRequest
+from assistant.retrieval.filters import parse_filters
 from assistant.retrieval.hybrid import HybridRetriever, Mode
 from assistant.safety import assess
 from assistant.store.conversations import ConversationStore
@@ -30,7 +31,9 @@ from assistant.store.feedback import FeedbackStore
 from assistant.store.index_state import read_generation
 from assistant.store.stores import Stores
 from assistant.text.safety import checked_text, clean_history
-from assistant.types import Answer, Hit, StreamEvent
+from assistant.types import Answer, Hit, SearchFilters, StreamEvent
+
+Filters = SearchFilters | dict | None  # a dict is checked by retrieval/filters.parse_filters
 
 
 class Assistant:
@@ -63,8 +66,12 @@ class Assistant:
         if generator is None:
             from assistant.answer.backends import build_generator
 
+            generator_settings = settings
+            if reader is not None and settings.reader_confident is None:
+                shipped = (getattr(reader, "thresholds", {}) or {}).get("confident", 0.0)
+                generator_settings = settings.model_copy(update={"reader_confident": float(shipped)})
             generator = build_generator(
-                settings,
+                generator_settings,
                 store=self.store,
                 embedder=self.embedder,
                 title_of=lambda doc_id: self.retriever.titles.get(doc_id, ""),
@@ -127,32 +134,45 @@ class Assistant:
     def _checked(self, text: str, field: str) -> str:
         return checked_text(text, field, self.settings.max_message_chars)
 
-    def search(self, query: str, k: int = 5, *, mode: Mode = "hybrid") -> list[Hit]:
+    def search(
+        self, query: str, k: int = 5, *, mode: Mode = "hybrid", filters: Filters = None
+    ) -> list[Hit]:
         query = self._checked(query, "query")
         if not 1 <= k <= 100:
             raise InvalidRequest("k must be between 1 and 100.")
+        checked = parse_filters(filters)
         self.require_index()
         if mode == "hybrid":
-            return self.pipeline.search(query, k)
-        return self.retriever.search(query, k, mode=mode)
+            return self.pipeline.search(query, k, checked)
+        return self.retriever.search(query, k, mode=mode, filters=checked)
 
-    def answer(self, question: str, history: History = ()) -> tuple[Answer, list[Hit]]:
+    def answer(
+        self, question: str, history: History = (), filters: Filters = None
+    ) -> tuple[Answer, list[Hit]]:
         """Rewrite, retrieve, refuse or generate. Stores nothing."""
-        result, hits, _ = self._answer(self._checked(question, "message"), history)
+        result, hits, _ = self._answer(self._checked(question, "message"), history, parse_filters(filters))
         return result, hits
 
-    def _answer(self, question: str, history: History) -> tuple[Answer, list[Hit], str]:
+    def _answer(
+        self, question: str, history: History, filters: SearchFilters | None = None
+    ) -> tuple[Answer, list[Hit], str]:
         self.require_index()
-        return self.pipeline.answer(question, history)
+        return self.pipeline.answer(question, history, filters)
 
-    def ask(self, question: str, conversation_id: str | None = None) -> tuple[Answer, str, str]:
-        """Answer within a conversation and store the exchange: (answer, conversation_id, answer_id)."""
+    def ask(
+        self, question: str, conversation_id: str | None = None, filters: Filters = None
+    ) -> tuple[Answer, str, str]:
+        """Answer within a conversation and store the exchange: (answer, conversation_id, answer_id).
+        ``filters`` apply to this question only."""
         question = self._checked(question, "message")
+        checked = parse_filters(filters)
         self.conversations.check(conversation_id)
         history = self.conversations.history(conversation_id)
-        result, hits, standalone = self._answer(question, history)
+        started = time.perf_counter()
+        result, hits, standalone = self._answer(question, history, checked)
+        latency_ms = (time.perf_counter() - started) * 1000
         conversation_id, answer_id = self.conversations.save(
-            conversation_id, question, standalone, result, hits
+            conversation_id, question, standalone, result, hits, latency_ms
         )
         return result, conversation_id, answer_id
 
@@ -161,19 +181,28 @@ class Assistant:
         question: str,
         conversation_id: str | None = None,
         history: list[tuple[str, str, str]] | None = None,
+        filters: Filters = None,
     ) -> Iterator[StreamEvent]:
         """Validate now (errors raise before anything is streamed), then stream the answer.
         ``history`` (question, standalone, answer) replaces the stored one when given."""
         question = self._checked(question, "message")
+        checked = parse_filters(filters)
         self.conversations.check(conversation_id)
         self.require_index()
         history = clean_history(history)
-        return stream_answer(self.pipeline, self.conversations, question, conversation_id, history)
+        return stream_answer(
+            self.pipeline, self.conversations, question, conversation_id, history, filters=checked
+        )
 
-    def complete(self, question: str, history: list[tuple[str, str, str]]) -> tuple[Answer, str]:
+    def complete(
+        self, question: str, history: list[tuple[str, str, str]], filters: Filters = None
+    ) -> tuple[Answer, str]:
         """One stateless exchange whose history the caller carries (OpenAI-style); stored for review."""
         question = self._checked(question, "message")
+        checked = parse_filters(filters)
         history = clean_history(history)
-        result, hits, standalone = self._answer(question, history)
-        _, answer_id = self.conversations.save(None, question, standalone, result, hits)
+        started = time.perf_counter()
+        result, hits, standalone = self._answer(question, history, checked)
+        latency_ms = (time.perf_counter() - started) * 1000
+        _, answer_id = self.conversations.save(None, question, standalone, result, hits, latency_ms)
         return result, answer_id

@@ -7,6 +7,7 @@ stream started arrives as an ``error`` event (the HTTP status is already sent by
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -14,7 +15,7 @@ from assistant.answer.base import RESET, refusal, split_deltas
 from assistant.chat.pipeline import AnswerPipeline
 from assistant.errors import AssistantError
 from assistant.store.conversations import ConversationStore
-from assistant.types import Answer, Citation, Retrieval, StreamEvent
+from assistant.types import Answer, Citation, Retrieval, SearchFilters, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +38,19 @@ def stream_answer(
     question: str,
     conversation_id: str | None,
     history: list[tuple[str, str, str]] | None = None,
+    filters: SearchFilters | None = None,
 ) -> Iterator[StreamEvent]:
-    """``history`` given explicitly (OpenAI-style requests carry it) wins over the stored one."""
+    """``history`` given explicitly (OpenAI-style requests carry it) wins over the stored one;
+    ``filters`` restrict retrieval."""
+    started = time.perf_counter()
     try:
         if history is None:
             history = conversations.history(conversation_id)
         declined = pipeline.declined(question)
         standalone = question if declined else pipeline.standalone(question, history)
-        found = Retrieval([], [], 0.0) if declined else pipeline.retrieve_evidence(standalone)
+        found = (
+            Retrieval([], [], 0.0) if declined else pipeline.retrieve_evidence(standalone, filters=filters)
+        )
         answer: Answer | None = None
         if declined or found.decline:
             answer = declined or refusal(found.support, found.decline or "weak_evidence")
@@ -62,8 +68,9 @@ def stream_answer(
                 raise RuntimeError("generator stream ended without an answer")
             answer = pipeline.with_titles(answer)
             answer.confidence = found.support
+        latency_ms = (time.perf_counter() - started) * 1000  # until the whole answer was ready
         conversation_id, answer_id = conversations.save(
-            conversation_id, question, standalone, answer, found.hits
+            conversation_id, question, standalone, answer, found.hits, latency_ms
         )
         yield StreamEvent("citations", {"citations": [public_citation(c) for c in answer.citations]})
         yield StreamEvent(

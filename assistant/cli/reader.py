@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,10 @@ from assistant.errors import InvalidRequest
 
 
 def train_reader(
+    kind: Annotated[
+        str,
+        typer.Option("--kind", help="features (the shipped reader) or neural (the decomposed e5 reader)."),
+    ] = "features",
     datasets: Annotated[
         Path, typer.Option("--datasets", help="Folder with qa/ and arcd-train.json (../shared/datasets).")
     ] = Path("../shared/datasets"),
@@ -30,8 +35,10 @@ def train_reader(
     ] = 0,
     eval_limit: Annotated[int, typer.Option(help="Held-out questions to evaluate (0: all).")] = 700,
 ) -> None:
-    """Train the reader: cache e5 states, train with checkpoints (rerun to resume), evaluate on the
-    held-out articles and write the weights with their manifest (sha256, figures, sources)."""
+    """Train the reader from the datasets and write its weights with their manifest (sha256, held-out
+    figures, sources). `--kind features` (default): e5 vectors, features and two small MLPs, each
+    stage cached in --work-dir (rerun to resume). `--kind neural`: the decomposed e5 reader (cached
+    states, checkpoints). --max-steps caps the MLPs' epochs (features) or the steps (neural)."""
     from assistant.reader.artefact import WEIGHTS_DIR
     from assistant.reader.pipeline import train_reader as run
     from assistant.reader.train import TrainConfig
@@ -43,6 +50,30 @@ def train_reader(
                 f"No training data at {datasets}: pass --datasets with the folder that holds qa/ and "
                 "arcd-train.json."
             )
+        )
+        return
+    if kind not in ("features", "neural"):
+        common.fail(InvalidRequest(f"Unknown reader kind '{kind}': use --kind features or --kind neural."))
+        return
+    if kind == "features":
+        from assistant.embedding import load_embedder
+        from assistant.reader.feature_model import WEIGHTS_DIR as FEATURE_DIR
+        from assistant.reader.feature_train import train_feature_reader
+
+        settings = common.settings()
+        manifest = train_feature_reader(
+            datasets,
+            load_embedder(
+                settings.model_copy(update={"encoder_threads": settings.encoder_threads or os.cpu_count()})
+            ),
+            work_dir,
+            seed=seed,
+            limit_questions=limit_questions,
+            output_dir=output or FEATURE_DIR,
+            max_iter=max_steps or 60,
+        )
+        typer.echo(
+            json.dumps({"sha256": manifest["sha256"], "dev_figures": manifest["dev_figures"]}, indent=2)
         )
         return
     folder = ensure_model(common.settings().cache_dir)

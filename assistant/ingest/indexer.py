@@ -168,31 +168,95 @@ class Indexer:
         return out, states
 
     def run(
-        self, folder: Path, *, progress: bool = True, on_failure: Callable[[LoadFailure], None] | None = None
+        self,
+        folder: Path,
+        *,
+        progress: bool = True,
+        on_failure: Callable[[LoadFailure], None] | None = None,
+        origin: str = "folder",
     ) -> IngestReport:
+        """Index every file of ``folder`` and remove the documents of that ``origin`` ("folder": the
+        documents folder; "upload": DATA_DIR/uploads) whose file is gone."""
         started = time.perf_counter()
         report = IngestReport()
-        with self.sessions() as session:
-            known = {r.id: r for r in session.scalars(select(DocumentRecord))}
+        known = self.known()
         seen: set[str] = set()
-        pending: list[tuple[SourceDocument, list[Chunk], list[Chunk]]] = []  # doc, all chunks, new chunks
+        docs: list[SourceDocument] = []
         for item in load_corpus(folder, max_bytes=self.max_document_bytes):
             if isinstance(item, LoadFailure):
-                report.failed.append((item.path.name, item.reason))
-                report.files.append(
-                    FileReport(
-                        item.path.relative_to(folder).as_posix(),
-                        document_id(item.path, folder),
-                        "failed",
-                        reason=item.reason,
-                    )
-                )
+                self._failed(report, item, folder)
                 # keep the previously indexed version of an unreadable file: nothing stored is lost
                 seen.add(document_id(item.path, folder))
                 if on_failure:
                     on_failure(item)
                 continue
+            owner = known.get(item.id)
+            if owner is not None and owner.origin != origin:
+                where = "uploaded on /staff/documents" if owner.origin == "upload" else "in the folder"
+                failure = LoadFailure(
+                    folder / item.source_path,
+                    f"{item.source_path}: another document ({where}) already has the id '{item.id}'; "
+                    "rename one.",
+                )
+                self._failed(report, failure, folder)
+                if on_failure:
+                    on_failure(failure)
+                continue
             seen.add(item.id)
+            docs.append(item)
+        self.index_documents(docs, origin=origin, progress=progress, report=report, known=known)
+        mine = {doc_id for doc_id, record in known.items() if record.origin == origin}
+        self.remove_documents(sorted(mine - seen), report)
+        self._finish(report, started)
+        return report
+
+    def known(self) -> dict[str, DocumentRecord]:
+        with self.sessions() as session:
+            return {r.id: r for r in session.scalars(select(DocumentRecord))}
+
+    def _failed(self, report: IngestReport, item: LoadFailure, folder: Path) -> None:
+        report.failed.append((item.path.name, item.reason))
+        report.files.append(
+            FileReport(
+                item.path.relative_to(folder).as_posix(),
+                document_id(item.path, folder),
+                "failed",
+                reason=item.reason,
+            )
+        )
+
+    def _finish(self, report: IngestReport, started: float) -> None:
+        report.chunks_total = self.store.count()
+        report.seconds = time.perf_counter() - started
+        log.info(
+            "ingest: %d added, %d updated, %d unchanged, %d removed, %d failed, %d chunks embedded in %.1fs",
+            len(report.added),
+            len(report.updated),
+            len(report.unchanged),
+            len(report.removed),
+            len(report.failed),
+            report.chunks_embedded,
+            report.seconds,
+        )
+
+    def index_documents(
+        self,
+        docs: list[SourceDocument],
+        *,
+        origin: str = "folder",
+        progress: bool = False,
+        report: IngestReport | None = None,
+        known: dict[str, DocumentRecord] | None = None,
+    ) -> IngestReport:
+        """Index loaded documents into the live index: unchanged ones (same content hash) cost
+        nothing, changed ones re-embed only their new chunks, then their stale chunks go. The folder
+        run and a staff upload (assistant/staff/uploads.py) both index through here."""
+        started = time.perf_counter()
+        outer = report is not None
+        report = report if report is not None else IngestReport()
+        known = known if known is not None else self.known()
+        pending: list[tuple[SourceDocument, list[Chunk], list[Chunk]]] = []  # doc, all chunks, new chunks
+        for item in docs:
             record = known.get(item.id)
             file_report = FileReport(
                 item.source_path,
@@ -204,7 +268,7 @@ class Indexer:
                 warnings=list(item.warnings),
             )
             report.files.append(file_report)
-            if record is not None and record.content_hash == item.content_hash:
+            if record is not None and record.content_hash == item.content_hash and record.origin == origin:
                 report.unchanged.append(item.id)
                 file_report.chunks = record.chunk_count or 0
                 continue
@@ -253,28 +317,38 @@ class Indexer:
         for write in writes:
             write.result()  # a failed write fails the ingest, as before
         chunk_vectors = vectors[: len(new_chunks)]
-        report.chunks_embedded, report.sentences_embedded = len(new_chunks), len(new_sentences)
+        report.chunks_embedded += len(new_chunks)
+        report.sentences_embedded += len(new_sentences)
 
         offset_c = 0
         for doc, chunks, fresh in pending:
             titles = {doc.id: doc.title}
+            described = {doc.id: doc.filter_metadata()}
             self.store.add_chunks(
                 fresh,
                 chunk_vectors[offset_c : offset_c + len(fresh)],
                 titles,
                 sentence_counts={c.id: len(per_chunk[c.id]) for c in fresh},
+                described=described,
             )
             offset_c += len(fresh)
             fresh_ids = {c.id for c in fresh}
-            self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles)
+            self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles, described)
             stale = self.store.chunk_ids_of(doc.id) - {c.id for c in chunks}
             self.store.delete_chunks(sorted(stale))
             if self.states is not None:
                 self.states.delete_chunks(sorted(stale))
-            self._save_document(doc, len(chunks))
+            self._save_document(doc, len(chunks), origin)
             (report.updated if doc.id in known else report.added).append(doc.id)
+        if not outer:
+            self._finish(report, started)
+        return report
 
-        for doc_id in sorted(set(known) - seen):
+    def remove_documents(self, document_ids: list[str], report: IngestReport | None = None) -> IngestReport:
+        """Take documents out of every index: their chunks and sentences (Chroma), the reader's
+        sentence states and the SQL catalogue. BM25 follows with the next published generation."""
+        report = report if report is not None else IngestReport()
+        for doc_id in document_ids:
             if self.states is not None:
                 self.states.delete_chunks(sorted(self.store.chunk_ids_of(doc_id)))
             self.store.delete_document(doc_id)
@@ -283,19 +357,6 @@ class Indexer:
                 if record is not None:
                     session.delete(record)
             report.removed.append(doc_id)
-
-        report.chunks_total = self.store.count()
-        report.seconds = time.perf_counter() - started
-        log.info(
-            "ingest: %d added, %d updated, %d unchanged, %d removed, %d failed, %d chunks embedded in %.1fs",
-            len(report.added),
-            len(report.updated),
-            len(report.unchanged),
-            len(report.removed),
-            len(report.failed),
-            report.chunks_embedded,
-            report.seconds,
-        )
         return report
 
     def _write_sentences(
@@ -308,7 +369,7 @@ class Indexer:
                 (r.id, r.chunk_id, st) for r, st in zip(records, states, strict=True) if st is not None
             )
 
-    def _save_document(self, doc: SourceDocument, chunk_count: int) -> None:
+    def _save_document(self, doc: SourceDocument, chunk_count: int, origin: str = "folder") -> None:
         with self.sessions.begin() as session:
             record = session.get(DocumentRecord, doc.id) or DocumentRecord(id=doc.id)
             record.title = doc.title
@@ -316,10 +377,13 @@ class Indexer:
             record.date = doc.date
             record.place = doc.place
             record.language = doc.language
+            record.metadata_origin = dict(doc.metadata_origin)
             record.source_path = doc.source_path
             record.source_url = doc.source_url
             record.content_hash = doc.content_hash
             record.text = doc.text
             record.chunk_count = chunk_count
+            record.pages = doc.pages or None
+            record.origin = origin
             record.updated_at = utcnow()
             session.add(record)

@@ -14,15 +14,8 @@ import numpy as np
 
 from assistant.reader.artefact import INPUTS, Manifest, ensure_onnx
 from assistant.reader.batches import MAX_QUESTION_TOKENS, MAX_SENTENCE_TOKENS, span_mask_of
+from assistant.reader.readings import Reading  # noqa: F401  (re-exported)
 from assistant.reader.spans import best_span
-
-
-@dataclass(frozen=True)
-class Reading:
-    relevance: float  # sigmoid of the relevance logit
-    answerability: float  # sigmoid of the answerability logit
-    span: tuple[int, int] | None  # char offsets into the sentence text
-    span_margin: float  # best span logit sum minus the no-answer logit sum
 
 
 @dataclass(frozen=True)

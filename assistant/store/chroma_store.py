@@ -30,7 +30,7 @@ from chromadb.errors import NotFoundError
 
 from assistant.embedding import Embedder
 from assistant.errors import IndexNotReady, StoreUnavailable
-from assistant.types import Chunk
+from assistant.types import Chunk, SearchFilters, date_number
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,15 @@ def write_batches(n: int, size: int = WRITE_BATCH) -> list[tuple[int, int]]:
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
-def chunk_metadata(chunk: Chunk, title: str, sentences: int | None = None) -> dict[str, Any]:
+def chunk_metadata(
+    chunk: Chunk, title: str, sentences: int | None = None, described: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """``sentences`` (how many sentence records the chunk has, ids ``{chunk_id}:0…n-1``) lets the
-    evidence step fetch them by id; title-only updates leave it out (Chroma merges metadata)."""
+    evidence step fetch them by id; title-only updates leave it out (Chroma merges metadata).
+    ``described``: the document's filter metadata (types.filter_metadata: kind, date as yyyymmdd,
+    place, language), which ``where`` filters on."""
     meta: dict[str, Any] = {
+        **(described or {}),
         "document_id": chunk.document_id,
         "position": chunk.position,
         "start": chunk.start,
@@ -132,6 +137,28 @@ def sentence_from_record(sentence_id: str, text: str, meta: dict[str, Any]) -> S
         end=int(meta["end"]),
         text=text,
     )
+
+
+def filters_where(filters: SearchFilters | None) -> dict[str, Any] | None:
+    """The Chroma ``where`` of a search filter, on the metadata every chunk carries
+    (``chunk_metadata``): ``$in`` per list field, the date range on the yyyymmdd integer (0, no
+    date, never matches a range)."""
+    if not filters:
+        return None
+    clauses: list[dict[str, Any]] = []
+    for key, values in (
+        ("document_id", filters.document_ids),
+        ("kind", filters.kinds),
+        ("language", filters.languages),
+        ("place", filters.places),
+    ):
+        if values:
+            clauses.append({key: {"$in": list(values)}})
+    if filters.date_from or filters.date_to:
+        clauses.append({"date": {"$gte": max(1, date_number(filters.date_from))}})
+        if filters.date_to:
+            clauses.append({"date": {"$lte": date_number(filters.date_to)}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def parse_chroma_url(url: str) -> tuple[str, int, bool]:
@@ -292,8 +319,12 @@ class ChromaStore:
         vectors: np.ndarray,
         titles: dict[str, str],
         sentence_counts: dict[str, int] | None = None,
+        described: dict[str, dict[str, Any]] | None = None,
     ) -> None:
+        """``described``: document id → its filter metadata (types.filter_metadata), copied on
+        every chunk."""
         counts = sentence_counts or {}
+        described = described or {}
         for a, b in write_batches(len(chunks)):
             part = chunks[a:b]
             self._call(
@@ -301,20 +332,44 @@ class ChromaStore:
                     ids=[c.id for c in part],
                     documents=[c.text for c in part],
                     embeddings=vectors[a:b],  # type: ignore[arg-type]
-                    metadatas=[chunk_metadata(c, titles[c.document_id], counts.get(c.id)) for c in part],
+                    metadatas=[
+                        chunk_metadata(
+                            c, titles[c.document_id], counts.get(c.id), described.get(c.document_id)
+                        )
+                        for c in part
+                    ],
                 )
             )
         self._sentence_counts.update(counts)
 
-    def update_chunk_metadata(self, chunks: Sequence[Chunk], titles: dict[str, str]) -> None:
+    def update_chunk_metadata(
+        self,
+        chunks: Sequence[Chunk],
+        titles: dict[str, str],
+        described: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        described = described or {}
         for a, b in write_batches(len(chunks)):
             part = chunks[a:b]
             self._call(
                 lambda part=part: self.chunks.update(
                     ids=[c.id for c in part],
-                    metadatas=[chunk_metadata(c, titles[c.document_id]) for c in part],
+                    metadatas=[
+                        chunk_metadata(c, titles[c.document_id], None, described.get(c.document_id))
+                        for c in part
+                    ],
                 )
             )
+
+    def set_document_metadata(self, document_id: str, values: dict[str, Any]) -> int:
+        """Merge ``values`` (e.g. ``{"title": ..., **types.filter_metadata(...)}``) into the metadata
+        of every chunk of a document (a metadata edit without re-ingesting). Returns the chunk count.
+        Retrievers see it after their next reload (bump the index generation)."""
+        ids = sorted(self.chunk_ids_of(document_id))
+        for a, b in write_batches(len(ids)):
+            part = ids[a:b]
+            self._call(lambda part=part: self.chunks.update(ids=part, metadatas=[dict(values) for _ in part]))
+        return len(ids)
 
     def add_sentences(self, records: Sequence[SentenceRecord], vectors: np.ndarray) -> None:
         for a, b in write_batches(len(records)):
@@ -353,6 +408,17 @@ class ChromaStore:
     def chunk_ids_of(self, document_id: str) -> set[str]:
         return set(self._call(lambda: self.chunks.get(where={"document_id": document_id}, include=[]))["ids"])
 
+    def chunks_of(self, document_id: str) -> list[Chunk]:
+        """A document's chunks as the assistant sees them (text, pages, heading path), in order."""
+        res = self._call(
+            lambda: self.chunks.get(where={"document_id": document_id}, include=["documents", "metadatas"])
+        )
+        chunks = [
+            chunk_from_record(cid, text, meta)
+            for cid, text, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: (c.position, c.start))
+
     def iter_chunks(self) -> Iterator[tuple[Chunk, str]]:
         """Every stored chunk with its document title, page by page."""
         return self.chunks_of_records(self.iter_records())
@@ -382,20 +448,41 @@ class ChromaStore:
             yield chunk_from_record(cid, text, meta), str(meta.get("title", ""))
 
     def query_chunks(
-        self, query_vector: np.ndarray, k: int, known: int | None = None
+        self,
+        query_vector: np.ndarray,
+        k: int,
+        known: int | None = None,
+        filters: SearchFilters | None = None,
     ) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), best first. ``known`` is the number of
-        chunks the caller already knows of (the retriever's catalogue), which saves a count() per
-        query (9 ms at 100k chunks, docs/performance.md)."""
+        chunks the caller already knows of (the retriever's catalogue, or with ``filters`` the
+        number that pass them), which saves a count() per query (9 ms at 100k chunks,
+        docs/performance.md). ``filters`` become a Chroma ``where`` (``filters_where``)."""
         n = self.count() if known is None else known
         if n == 0:
             return []
+        where = filters_where(filters)
         res = self._call(
             lambda: self.chunks.query(
-                query_embeddings=[query_vector], n_results=min(k, n), include=["distances"]
+                query_embeddings=[query_vector], n_results=min(k, n), include=["distances"], where=where
             )
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def score_chunks(self, query_vector: np.ndarray, chunk_ids: Sequence[str]) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the given chunks, best first: exact scores from their
+        stored vectors, fetched by id (for a filter that few chunks pass)."""
+        if not chunk_ids:
+            return []
+        res = self._call(lambda: self.chunks.get(ids=list(chunk_ids), include=["embeddings"]))
+        if not res["ids"]:
+            return []
+        vectors = np.asarray(res["embeddings"], dtype=np.float32)
+        q = np.asarray(query_vector, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(q)), 1e-12)
+        scores = vectors @ q / np.maximum(norms, 1e-12)
+        order = np.argsort(-scores, kind="stable")
+        return [(res["ids"][i], float(scores[i])) for i in order]
 
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[tuple[SentenceRecord, np.ndarray]]:
         """Sentence records and vectors of the chunks, in chunk order, then document order.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import NotFound
 from assistant.store.models import AnswerRecord, Conversation, Message
+from assistant.store.usage import add_stats
 from assistant.types import Answer, Hit
 
 HISTORY_TURNS = 3  # previous exchanges used to rewrite a follow-up
@@ -53,14 +54,27 @@ class ConversationStore:
         return [(r.question, r.standalone_question or r.question, r.answer) for r in reversed(rows)]
 
     def save(
-        self, conversation_id: str | None, question: str, standalone: str, answer: Answer, hits: list[Hit]
+        self,
+        conversation_id: str | None,
+        question: str,
+        standalone: str,
+        answer: Answer,
+        hits: list[Hit],
+        latency_ms: float | None = None,
     ) -> tuple[str, str]:
-        """Store one exchange (creating the conversation if needed). Returns (conversation_id, answer_id)."""
+        """Store one exchange (creating the conversation if needed) with its usage figures
+        (store/usage.py; ``latency_ms``: the time taken to answer). Returns (conversation_id, answer_id)."""
         with self.write_lock:
-            return self._save(conversation_id, question, standalone, answer, hits)
+            return self._save(conversation_id, question, standalone, answer, hits, latency_ms)
 
     def _save(
-        self, conversation_id: str | None, question: str, standalone: str, answer: Answer, hits: list[Hit]
+        self,
+        conversation_id: str | None,
+        question: str,
+        standalone: str,
+        answer: Answer,
+        hits: list[Hit],
+        latency_ms: float | None,
     ) -> tuple[str, str]:
         with self.sessions.begin() as session:
             if conversation_id:
@@ -85,6 +99,7 @@ class ConversationStore:
             )
             session.add(record)
             session.flush()
+            add_stats(session, record, refusal_reason=answer.refusal_reason, latency_ms=latency_ms)
             session.add(Message(conversation_id=conversation.id, role="user", content=question))
             session.add(
                 Message(

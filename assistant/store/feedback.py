@@ -7,6 +7,7 @@ from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import InvalidRequest, NotFound
 from assistant.store.models import AnswerRecord, FeedbackRecord
+from assistant.store.usage import count_thumbs
 
 REASONS = ("wrong", "incomplete", "no_source", "other")
 MAX_COMMENT_CHARS = 2000
@@ -20,6 +21,8 @@ def insert_feedback(sessions: sessionmaker, answer_id: str, **fields) -> str:
         record = FeedbackRecord(answer_id=answer_id, **fields)
         session.add(record)
         session.flush()
+        if record.source == "user":  # thumbs count in the usage figures (staff reviews do not)
+            count_thumbs(session, answer_id, record.rating)
         return record.id
 
 

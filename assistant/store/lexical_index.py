@@ -56,8 +56,9 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Best chunks for ``query`` as (chunk_id, bm25 score), score > 0 only."""
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Best chunks for ``query`` as (chunk_id, bm25 score), score > 0 only. ``allowed``: a
+        boolean mask over ``ids`` (a metadata filter); the others are never returned."""
         if self._bm25 is None:
             return []
         vocab = self._bm25.vocab_dict
@@ -65,6 +66,8 @@ class LexicalIndex:
         if not tokens:
             return []
         scores = self._bm25.get_scores(tokens)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from assistant.text.safety import clean_user_text
@@ -40,16 +40,23 @@ class DocumentRecord(Base):
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(40))
-    date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    # kind (types.DOCUMENT_KINDS), date (YYYY-MM-DD), place and language are the filterable metadata;
+    # every chunk carries a copy in Chroma (store/chroma_store.py, filter_metadata)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    date: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     place: Mapped[str | None] = mapped_column(Text, nullable=True)
-    language: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(10), index=True)
+    # where each metadata field came from: sidecar | folder | file | guessed (ingest/metadata.py) | staff
+    metadata_origin: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     source_path: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)  # the page online (metadata)
     content_hash: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)  # paged formats (PDF, slides)
+    # where the file lives: "folder" (the documents folder) or "upload" (DATA_DIR/uploads, /staff/documents)
+    origin: Mapped[str] = mapped_column(String(20), default="folder", server_default="folder")
 
     def public(self) -> dict[str, Any]:
         return {
@@ -59,6 +66,7 @@ class DocumentRecord(Base):
             "date": self.date,
             "place": self.place,
             "language": self.language,
+            "metadata_origin": dict(self.metadata_origin or {}),
             "source_path": self.source_path,
             "source_url": self.source_url,
             "chunk_count": self.chunk_count,
@@ -264,3 +272,97 @@ class SentenceState(Base):
     layer: Mapped[int] = mapped_column(Integer)
     tokens: Mapped[int] = mapped_column(Integer)
     states: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class UploadJob(Base):
+    """One file uploaded on /staff/documents, processed in the background (assistant/staff/uploads.py).
+
+    status: queued | processing | done | failed. ``result`` once done: added | updated | unchanged
+    (the same content is already in the library) | duplicate (the same text under another document)."""
+
+    __tablename__ = "upload_jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    stage: Mapped[str] = mapped_column(String(40), default="")  # stored | extracting | indexing | publishing
+    result: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    document_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # why a failed file was not ingested
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    dismissed: Mapped[bool] = mapped_column(Boolean, default=False)  # hidden from the documents page
+
+    @validates("filename", "reason")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+
+
+class AuditEntry(Base):
+    """One change to the library made by a staff member: upload, replace, edit, delete (/staff/audit)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20), index=True)  # upload | replace | edit | delete
+    document_id: Mapped[str] = mapped_column(String(200), default="", index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # e.g. {"title": [old, new]}
+
+    @validates("title")
+    def _sanitise(self, key: str, value: Any) -> Any:
+        return _clean(key, value)
+class AnswerStats(Base):
+    """The figures of one answer, without its text: what /staff/insights counts. Written with the answer
+    (assistant/store/usage.py) and kept when retention deletes the answer, so aggregates survive."""
+
+    __tablename__ = "answer_stats"
+    # covers the page's queries: a period's rows are read from the index alone
+    __table_args__ = (
+        Index(
+            "ix_answer_stats_period",
+            "created_at", "refused", "refusal_reason", "language", "thumbs_up", "thumbs_down", "latency_ms",
+        ),
+    )
+
+    answer_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # no foreign key: outlives it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    refusal_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: stored before measuring
+    language: Mapped[str] = mapped_column(String(12), default="other")  # text/language_mix.py
+    thumbs_up: Mapped[int] = mapped_column(Integer, default=0)
+    thumbs_down: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnswerStatsDocument(Base):
+    """A document an answer cites (one row per answer and document), with the answer's date: the most
+    cited documents of a period are counted from the index (created_at, document_id) alone."""
+
+    __tablename__ = "answer_stats_documents"
+    __table_args__ = (Index("ix_answer_stats_documents_period", "created_at", "document_id"),)
+
+    answer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GapCheck(Base):
+    """A content-gap group marked covered: its questions re-asked, and how many are now answered.
+    Holds answer ids and counts only (no question text), so it outlives retention too."""
+
+    __tablename__ = "gap_checks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    checked_by: Mapped[str | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    answer_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the group's questions
+    answered_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # those answered on re-asking
+    asked: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,7 +4,8 @@ What goes with an old answer: its messages, its user feedback and staff reviews,
 derived from its text — a newer follow-up in the same conversation keeps its own question, but its
 standalone rewrite (which quotes or carries terms of the earlier questions) is replaced by that
 question. Evaluation dataset rows promoted from it stay (they were curated by staff) but lose the
-link to it.
+link to it. Its usage figures (``AnswerStats``: counts, latency, language, cited documents — no text)
+stay, so /staff/insights keeps its aggregates for the purged period.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from assistant.errors import InvalidRequest
 from assistant.store.models import AnswerRecord, Conversation, EvalRowRecord, FeedbackRecord, Message, utcnow
+from assistant.store.usage import backfill
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ def purge_older_than(sessions: sessionmaker, days: int) -> dict[str, int]:
         raise InvalidRequest("Retention must be at least 1 day.")
     cutoff = utcnow() - timedelta(days=days)
     with sessions.begin() as session:
+        backfill(session)  # every answer's figures exist before its text goes (store/usage.py)
         old_answers = select(AnswerRecord.id).where(AnswerRecord.created_at < cutoff)
         touched = select(AnswerRecord.conversation_id).where(AnswerRecord.created_at < cutoff)
         rewrites = session.execute(

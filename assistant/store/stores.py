@@ -39,6 +39,11 @@ class Stores:
         return Path(self.settings.data_dir)
 
     @property
+    def uploads_dir(self) -> Path:
+        """The files uploaded on /staff/documents: a second documents folder that every ingest reads."""
+        return self.data_dir / "uploads"
+
+    @property
     def lexical(self) -> LexicalSnapshots:
         """BM25 and the chunk catalogue persisted per index generation, under DATA_DIR/lexical
         (store/lexical_snapshot.py): written by ingest, loaded by the retriever."""

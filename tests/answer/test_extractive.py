@@ -51,6 +51,7 @@ def test_support_subtracts_penalty(assistant):
 
 def test_every_citation_quotes_its_chunk_exactly(assistant):
     assistant.settings.refusal_threshold = -1.0  # answer whatever the fake embedder finds
+    assistant.settings.reader_answerability_threshold = 0.0
     answer, hits = assistant.answer("القمة العالمية الخامسة في كيب تاون")
     assert not answer.refused and answer.citations
     texts = {}

@@ -71,8 +71,9 @@ def test_search_shape_and_whole_chunk_text(client):
     assert response.status_code == 200
     results = response.json()["results"]
     assert 1 <= len(results) <= 3
-    assert set(results[0]) == {"document_id", "chunk_id", "text", "score"}
+    assert set(results[0]) == {"document_id", "chunk_id", "text", "score", "title", "page"}
     assert results[0]["document_id"] == "fifth-global-summit-nlc-2024"
+    assert results[0]["title"].startswith("مؤتمر القمة العالمي الخامس") and results[0]["page"] is None
 
 
 def test_search_k_validated(client):

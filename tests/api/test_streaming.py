@@ -66,7 +66,7 @@ def test_bad_stream_requests_fail_before_streaming(base_url):
 def test_errors_mid_stream_arrive_as_an_error_event(base_url, settings, monkeypatch):
     from assistant.chat import pipeline
 
-    def broken(self, question):
+    def broken(self, question, **options):
         raise RuntimeError("retrieval exploded")
 
     monkeypatch.setattr(pipeline.AnswerPipeline, "retrieve_evidence", broken)

@@ -11,7 +11,8 @@ the widget talks to it same-origin. The question's first word picks the behaviou
 * ``fail …``    503 index_not_ready;
 * anything else: a short answer.
 
-``FakeAPI.questions`` lists the questions received, in order.
+``FakeAPI.questions`` lists the questions received, in order, and ``FakeAPI.bodies`` the request
+bodies of /v1/chat (to check what the widget sends, e.g. its ``filters``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import json
 import threading
 import time
 import uuid
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+SCOPE_ATTRIBUTES = ("kind", "documents", "date-from", "date-to", "place", "language")
 WIDGET = Path(__file__).resolve().parents[2] / "api" / "static" / "widget.js"
 LONG_TITLE = (
     "مؤتمر القمة العالمي الخامس: الممارسات الجيدة لتعزيز التعاون الوطني – المحلي في مجال الوقاية والاستجابة"
@@ -75,6 +78,7 @@ def citation(n: int, document: str, quote: str) -> dict:
 class FakeAPI:
     def __init__(self):
         self.questions: list[str] = []
+        self.bodies: list[dict] = []
         self.stop = threading.Event()
         api = self
 
@@ -109,6 +113,7 @@ class FakeAPI:
                     return
                 question = str(body.get("message", ""))
                 api.questions.append(question)
+                api.bodies.append(body)
                 word = question.split(" ", 1)[0].lower()
                 if word == "stall":
                     api.stop.wait(120)
@@ -173,7 +178,9 @@ class FakeAPI:
     def page(self, query: dict[str, str]) -> str:
         lang = query.get("lang", "ar")
         attrs = " ".join(
-            f'data-{k}="{v}"' for k, v in query.items() if k in ("timeout", "open", "position", "mount")
+            f'data-{k}="{escape(v)}"'
+            for k, v in query.items()
+            if k in ("timeout", "open", "position", "mount", *SCOPE_ATTRIBUTES)
         )
         return f"""<!doctype html><html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

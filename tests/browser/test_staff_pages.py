@@ -11,7 +11,7 @@ from api.main import create_app
 from tests.api.live_server import serve
 from tests.browser.axe_check import axe_violations
 from tests.browser.conftest import screenshot
-from tests.staff.helpers import ADMIN
+from tests.browser.staff_session import signed_in
 from tests.staff.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -26,18 +26,6 @@ def world(tmp_path_factory):
 def staff_url(world):
     with serve(create_app(assistant=world.assistant)) as url:
         yield url
-
-
-def signed_in(browser, staff_url, width, height=800):
-    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{staff_url}/staff/login")
-    page.fill("#username", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.click("#sign-in")
-    page.locator('[data-testid="current-user"]').wait_for()
-    return context, page
 
 
 def pages(world):
@@ -88,7 +76,9 @@ def test_charts_stay_readable_at_360_px_and_scroll_by_keyboard(browser, staff_ur
         box.focus()
         for _ in range(5):  # the chart box is left-to-right (the chart is drawn that way)
             page.keyboard.press("ArrowRight")
-        assert box.evaluate("b => b.scrollLeft > 0")  # keyboard scrolling works
+        # keyboard scrolling works (arrow keys scroll smoothly: wait at most 3 s for the box to move)
+        box.element_handle().wait_for_element_state("stable")
+        page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle(), timeout=3000)
         label = chart.locator("text").first
         assert label.evaluate("t => parseFloat(getComputedStyle(t).fontSize)") >= 11
         screenshot(page, "staff-report-ar-phone")

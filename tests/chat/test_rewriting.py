@@ -61,6 +61,7 @@ def test_conversation_through_the_api_with_an_llm_backend(settings, fake_embedde
     with FakeLLMServer(script) as server:
         config = llm_settings(settings, server.url)
         config.refusal_threshold = 0.0  # the fake embedder's similarities are not calibrated
+        config.reader_answerability_threshold = 0.0  # nor the reader's answerability on them
         ingest(Stores.open(config, fake_embedder), corpus_copy, progress=False)
         assistant = Assistant(config, embedder=fake_embedder)
         with serve(create_app(assistant=assistant)) as url, httpx.Client(base_url=url, timeout=30) as client:

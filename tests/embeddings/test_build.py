@@ -409,3 +409,28 @@ def test_folders_of_older_format_versions_are_removed_after_a_build(tmp_path: Pa
     target = ensure_model(tmp_path)
     assert target.exists() and not older.exists() and unrelated.exists()
     assert not (tmp_path / f"{older.name}.lock").exists()
+
+
+@pytest.mark.model
+def test_the_int8_query_encoder_stays_close_to_fp32_and_leaves_passages_alone(
+    model_path: Path, onnx_embedder
+):
+    """`ASSISTANT_QUERY_ENCODER_INT8`: questions through the dynamic int8 copy (built once by
+    build-model, or at the first start that needs it), passages (the index) unchanged."""
+    from assistant.embedding import OnnxEmbedder
+    from embeddings.onnx_export import INT8_FILE, ensure_int8
+
+    path = ensure_int8(model_path)
+    assert (
+        path == model_path / INT8_FILE
+        and path.stat().st_size < (model_path / "onnx" / "model.onnx").stat().st_size
+    )
+    mtime = path.stat().st_mtime_ns
+    assert ensure_int8(model_path) == path and path.stat().st_mtime_ns == mtime  # not rebuilt
+    int8 = OnnxEmbedder(
+        model_path, query_prompt="query: ", passage_prompt="passage: ", batch_size=8, query_model_file=path
+    )
+    queries = np.sum(int8.embed_queries(TEXTS) * onnx_embedder.embed_queries(TEXTS), axis=1)
+    assert queries.mean() >= 0.99 and queries.min() >= 0.98  # docs/performance.md: 316 questions, min 0.9898
+    assert not np.allclose(int8.embed_queries(TEXTS[:2]), onnx_embedder.embed_queries(TEXTS[:2]))
+    assert np.array_equal(int8.embed_passages(TEXTS), onnx_embedder.embed_passages(TEXTS))

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.model
 def reader_assistant(real_assistant, reader_weights):
     def build(**overrides):
         settings = real_assistant.settings.model_copy(
-            update={"reader": "on", "reader_weights": reader_weights, **overrides}
+            update={"reader": "neural", "reader_weights": reader_weights, **overrides}
         )
         assistant = Assistant(settings, stores=real_assistant.stores)
         assistant.require_index()
@@ -72,6 +72,10 @@ def test_missing_states_are_computed_and_stored_on_demand(reader_assistant):
 
 
 def test_reader_off_keeps_the_cosine_composer(real_assistant):
-    assert real_assistant.settings.reader == "off" and real_assistant.pipeline.reader is None
-    found = real_assistant.pipeline.retrieve_evidence("أين عقدت القمة العالمية الخامسة؟")
+    settings = real_assistant.settings.model_copy(update={"reader": "off"})
+    assistant = Assistant(settings, stores=real_assistant.stores)
+    assistant.require_index()
+    assert assistant.pipeline.reader is None
+    found = assistant.pipeline.retrieve_evidence("أين عقدت القمة العالمية الخامسة؟")
     assert all(e.reading is None for e in found.evidence) and found.answerability is None
+    assert real_assistant.settings.reader == "features" and real_assistant.pipeline.reader.kind == "features"

@@ -27,6 +27,8 @@ def test_one_training_step_on_a_tiny_slice_writes_a_loadable_artefact(tmp_path):
             "-m",
             "assistant.cli",
             "train-reader",
+            "--kind",
+            "neural",
             "--datasets",
             str(DATASETS),
             "--work-dir",
