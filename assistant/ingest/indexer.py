@@ -8,6 +8,7 @@ re-embeds only the chunks whose text changed, and a deleted document is removed 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,6 +31,53 @@ from assistant.text.arabic import split_sentences
 from assistant.types import Chunk, SourceDocument
 
 log = logging.getLogger(__name__)
+
+
+class SentenceWriter:
+    """Writes batches on one thread (in order) while the caller goes on encoding. The first write
+    that fails stops it: no later batch is written (the store is left as that failure left it,
+    with nothing more in flight), and ``submit`` / ``wait`` raise that write's error in the
+    caller. ``close`` drops the batches not yet written and joins the thread; call it (in a
+    ``finally``) before an error propagates, so nothing writes after the ingest reported failure."""
+
+    def __init__(self, write: Callable[..., None]):
+        self._write = write
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-writer")
+        self._pending: list[Future[None]] = []
+        self._failed = threading.Event()
+
+    def submit(self, *args: object) -> None:
+        self._raise_failure(wait=False)
+        self._pending.append(self._pool.submit(self._run, *args))
+
+    def wait(self) -> None:
+        """Block until every submitted batch is written; raise the first failed write's error."""
+        self._raise_failure(wait=True)
+
+    def close(self) -> None:
+        self._failed.set()  # batches still queued are skipped, not written
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, *args: object) -> None:
+        if self._failed.is_set():
+            raise _Skipped
+        try:
+            self._write(*args)
+        except BaseException:
+            self._failed.set()
+            raise
+
+    def _raise_failure(self, *, wait: bool) -> None:
+        for future in self._pending:
+            if not wait and not future.done():
+                continue
+            error = future.exception()  # waits for it when ``wait``
+            if error is not None and not isinstance(error, _Skipped):
+                raise error
+
+
+class _Skipped(Exception):
+    """A batch not written because an earlier write failed."""
 
 
 @dataclass
@@ -286,7 +334,7 @@ class Indexer:
         # document is recorded as indexed (below) only once all of its sentences are written.
         sentences_from = len(new_chunks)
         ready: list[tuple[int, np.ndarray, np.ndarray | None]] = []  # (sentence index, vector, states)
-        writes: list[Future[None]] = []
+        writer = SentenceWriter(self._write_sentences)
 
         def on_batch(batch: list[int], vectors: np.ndarray, states: dict[int, np.ndarray]) -> None:
             ready.extend(
@@ -301,12 +349,10 @@ class Indexer:
             if ready:
                 records = [new_sentences[i] for i, _, _ in ready]
                 vectors = np.stack([v for _, v, _ in ready])
-                writes.append(
-                    writer.submit(self._write_sentences, records, vectors, [st for *_, st in ready])
-                )
+                writer.submit(records, vectors, [st for *_, st in ready])  # raises a failed write's error
                 ready.clear()
 
-        with ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") as writer:
+        try:
             vectors, _ = self.embed(
                 [c.text for c in new_chunks] + [s.text for s in new_sentences],
                 progress,
@@ -314,8 +360,9 @@ class Indexer:
                 on_batch=on_batch,
             )
             flush()
-        for write in writes:
-            write.result()  # a failed write fails the ingest, as before
+            writer.wait()  # every sentence written, or the first failed write's error
+        finally:
+            writer.close()  # on an error: queued writes dropped, the thread joined, before it propagates
         chunk_vectors = vectors[: len(new_chunks)]
         report.chunks_embedded += len(new_chunks)
         report.sentences_embedded += len(new_sentences)
