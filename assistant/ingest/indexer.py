@@ -8,8 +8,10 @@ re-embeds only the chunks whose text changed, and a deleted document is removed 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,13 +24,60 @@ from assistant.embedding import Embedder
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.corpus import LoadFailure, document_id, load_corpus
 from assistant.ingest.structure import place_chunk
-from assistant.store.chroma_store import ChromaStore, SentenceRecord
+from assistant.store.chroma_store import WRITE_BATCH, ChromaStore, SentenceRecord
 from assistant.store.models import DocumentRecord, utcnow
 from assistant.store.sentence_states import SentenceStateStore
 from assistant.text.arabic import split_sentences
 from assistant.types import Chunk, SourceDocument
 
 log = logging.getLogger(__name__)
+
+
+class SentenceWriter:
+    """Writes batches on one thread (in order) while the caller goes on encoding. The first write
+    that fails stops it: no later batch is written (the store is left as that failure left it,
+    with nothing more in flight), and ``submit`` / ``wait`` raise that write's error in the
+    caller. ``close`` drops the batches not yet written and joins the thread; call it (in a
+    ``finally``) before an error propagates, so nothing writes after the ingest reported failure."""
+
+    def __init__(self, write: Callable[..., None]):
+        self._write = write
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-writer")
+        self._pending: list[Future[None]] = []
+        self._failed = threading.Event()
+
+    def submit(self, *args: object) -> None:
+        self._raise_failure(wait=False)
+        self._pending.append(self._pool.submit(self._run, *args))
+
+    def wait(self) -> None:
+        """Block until every submitted batch is written; raise the first failed write's error."""
+        self._raise_failure(wait=True)
+
+    def close(self) -> None:
+        self._failed.set()  # batches still queued are skipped, not written
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, *args: object) -> None:
+        if self._failed.is_set():
+            raise _Skipped
+        try:
+            self._write(*args)
+        except BaseException:
+            self._failed.set()
+            raise
+
+    def _raise_failure(self, *, wait: bool) -> None:
+        for future in self._pending:
+            if not wait and not future.done():
+                continue
+            error = future.exception()  # waits for it when ``wait``
+            if error is not None and not isinstance(error, _Skipped):
+                raise error
+
+
+class _Skipped(Exception):
+    """A batch not written because an earlier write failed."""
 
 
 @dataclass
@@ -126,31 +175,43 @@ class Indexer:
         return [place_chunk(c, doc) for c in chunks]
 
     def embed(
-        self, texts: list[str], progress: bool, *, states_from: int | None = None
+        self,
+        texts: list[str],
+        progress: bool,
+        *,
+        states_from: int | None = None,
+        on_batch: Callable[[list[int], np.ndarray, dict[int, np.ndarray]], None] | None = None,
     ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """Embed in batches of similar length (less padding), in the caller's order. Texts from
         index ``states_from`` on (the sentences) also give the reader's token states, from the same
-        forward pass, when a states store is configured and the model graph has them."""
+        forward pass, when a states store is configured and the model graph has them.
+        ``on_batch(indices, vectors, states)`` is called after each batch (to write it meanwhile)."""
         states: dict[int, np.ndarray] = {}
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32), states
-        with_states = states_from is not None and self.states is not None and getattr(
-            self.embedder, "has_states", False
+        with_states = (
+            states_from is not None
+            and self.states is not None
+            and getattr(self.embedder, "has_states", False)
         )
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
         with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress) as bar:
             for i in range(0, len(order), self.batch_size):
                 batch = order[i : i + self.batch_size]
+                batch_states: dict[int, np.ndarray] = {}
                 if with_states and any(j >= states_from for j in batch):
                     vectors, token_states = self.embedder.embed_with_states(
                         [texts[j] for j in batch], kind="passage"
                     )
-                    out[batch] = vectors
                     pairs = zip(batch, token_states, strict=True)
-                    states.update((j, st) for j, st in pairs if j >= states_from)
+                    batch_states = {j: st for j, st in pairs if j >= states_from}
+                    states.update(batch_states)
                 else:
-                    out[batch] = self.embedder.embed_passages([texts[j] for j in batch])
+                    vectors = self.embedder.embed_passages([texts[j] for j in batch])
+                out[batch] = vectors
+                if on_batch is not None:
+                    on_batch(batch, out[batch], batch_states)
                 bar.update(len(batch))
         return out, states
 
@@ -266,41 +327,58 @@ class Indexer:
             pending.append((item, chunks, [c for c in chunks if c.id not in present]))
 
         new_chunks = [c for _, _, fresh in pending for c in fresh]
-        new_sentences = [s for c in new_chunks for s in sentence_records(c)]
-        vectors, token_states = self.embed(
-            [c.text for c in new_chunks] + [s.text for s in new_sentences],
-            progress,
-            states_from=len(new_chunks),
-        )
-        chunk_vectors, sentence_vectors = vectors[: len(new_chunks)], vectors[len(new_chunks) :]
+        per_chunk = {c.id: sentence_records(c) for c in new_chunks}  # split once, used twice
+        new_sentences = [s for c in new_chunks for s in per_chunk[c.id]]
+        # Sentences (with their reader states) are written by a writer thread as their batches
+        # come out of the encoder, so Chroma and SQL writes overlap the encoding of the rest; a
+        # document is recorded as indexed (below) only once all of its sentences are written.
+        sentences_from = len(new_chunks)
+        ready: list[tuple[int, np.ndarray, np.ndarray | None]] = []  # (sentence index, vector, states)
+        writer = SentenceWriter(self._write_sentences)
+
+        def on_batch(batch: list[int], vectors: np.ndarray, states: dict[int, np.ndarray]) -> None:
+            ready.extend(
+                (j - sentences_from, vectors[k], states.get(j))
+                for k, j in enumerate(batch)
+                if j >= sentences_from
+            )
+            if len(ready) >= WRITE_BATCH:
+                flush()
+
+        def flush() -> None:
+            if ready:
+                records = [new_sentences[i] for i, _, _ in ready]
+                vectors = np.stack([v for _, v, _ in ready])
+                writer.submit(records, vectors, [st for *_, st in ready])  # raises a failed write's error
+                ready.clear()
+
+        try:
+            vectors, _ = self.embed(
+                [c.text for c in new_chunks] + [s.text for s in new_sentences],
+                progress,
+                states_from=sentences_from,
+                on_batch=on_batch,
+            )
+            flush()
+            writer.wait()  # every sentence written, or the first failed write's error
+        finally:
+            writer.close()  # on an error: queued writes dropped, the thread joined, before it propagates
+        chunk_vectors = vectors[: len(new_chunks)]
         report.chunks_embedded += len(new_chunks)
         report.sentences_embedded += len(new_sentences)
 
-        offset_c = offset_s = 0
+        offset_c = 0
         for doc, chunks, fresh in pending:
             titles = {doc.id: doc.title}
             described = {doc.id: doc.filter_metadata()}
-            per_chunk = {c.id: sentence_records(c) for c in fresh}
-            fresh_sentences = [s for records in per_chunk.values() for s in records]
             self.store.add_chunks(
                 fresh,
                 chunk_vectors[offset_c : offset_c + len(fresh)],
                 titles,
-                sentence_counts={cid: len(records) for cid, records in per_chunk.items()},
+                sentence_counts={c.id: len(per_chunk[c.id]) for c in fresh},
                 described=described,
             )
-            self.store.add_sentences(
-                fresh_sentences, sentence_vectors[offset_s : offset_s + len(fresh_sentences)]
-            )
-            if self.states is not None and token_states:
-                base = len(new_chunks) + offset_s
-                self.states.put(
-                    (s.id, s.chunk_id, token_states[base + k])
-                    for k, s in enumerate(fresh_sentences)
-                    if base + k in token_states
-                )
             offset_c += len(fresh)
-            offset_s += len(fresh_sentences)
             fresh_ids = {c.id for c in fresh}
             self.store.update_chunk_metadata([c for c in chunks if c.id not in fresh_ids], titles, described)
             stale = self.store.chunk_ids_of(doc.id) - {c.id for c in chunks}
@@ -327,6 +405,16 @@ class Indexer:
                     session.delete(record)
             report.removed.append(doc_id)
         return report
+
+    def _write_sentences(
+        self, records: list[SentenceRecord], vectors: np.ndarray, states: list[np.ndarray | None]
+    ) -> None:
+        """Sentence records with their vectors to Chroma, their reader states (where computed) to SQL."""
+        self.store.add_sentences(records, vectors)
+        if self.states is not None:
+            self.states.put(
+                (r.id, r.chunk_id, st) for r, st in zip(records, states, strict=True) if st is not None
+            )
 
     def _save_document(self, doc: SourceDocument, chunk_count: int, origin: str = "folder") -> None:
         with self.sessions.begin() as session:

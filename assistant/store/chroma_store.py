@@ -255,6 +255,38 @@ class ChromaStore:
                 self.reopen()
         raise AssertionError("unreachable")
 
+    def _write(self, operation: Callable[[], T]) -> T:
+        """A Chroma write (through ``_call``). If it fails for any other reason than an unreachable
+        server (a full disk, ...), this store lets go of its embedded Chroma, which is opened
+        afresh on the next operation (``_discard_connection``)."""
+        try:
+            return self._call(operation)
+        except StoreUnavailable:
+            raise
+        except Exception:
+            self._discard_connection()
+            raise
+
+    def _discard_connection(self) -> None:
+        """Let go of the embedded Chroma after a failed write: the next operation opens a fresh one.
+        chromadb shares one system (one SQLite connection pool) per folder in a process, so a new
+        client would otherwise get the same pool back, and after a write failed on a full disk the
+        next operation through that pool was seen to hang for good (a connection retrying the
+        SQLite lock every 100 ms while the process itself held it); through a fresh pool the
+        interrupted transaction is recovered and the index read as it was. The old system is
+        taken out of chromadb's cache rather than stopped: a read still running on another thread
+        finishes on it, and its pool closes when nothing refers to it any more."""
+        client = self._client
+        self._disconnect()
+        if client is None or self.url is not None:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = getattr(client, "_identifier", None)
+        shared = SharedSystemClient._identifier_to_system
+        if identifier in shared and shared[identifier] is getattr(client._server, "_system", None):
+            del shared[identifier]
+
     @property
     def client(self):
         if self._client is None:
@@ -327,7 +359,7 @@ class ChromaStore:
         described = described or {}
         for a, b in write_batches(len(chunks)):
             part = chunks[a:b]
-            self._call(
+            self._write(
                 lambda part=part, a=a, b=b: self.chunks.upsert(
                     ids=[c.id for c in part],
                     documents=[c.text for c in part],
@@ -351,7 +383,7 @@ class ChromaStore:
         described = described or {}
         for a, b in write_batches(len(chunks)):
             part = chunks[a:b]
-            self._call(
+            self._write(
                 lambda part=part: self.chunks.update(
                     ids=[c.id for c in part],
                     metadatas=[
@@ -368,13 +400,15 @@ class ChromaStore:
         ids = sorted(self.chunk_ids_of(document_id))
         for a, b in write_batches(len(ids)):
             part = ids[a:b]
-            self._call(lambda part=part: self.chunks.update(ids=part, metadatas=[dict(values) for _ in part]))
+            self._write(
+                lambda part=part: self.chunks.update(ids=part, metadatas=[dict(values) for _ in part])
+            )
         return len(ids)
 
     def add_sentences(self, records: Sequence[SentenceRecord], vectors: np.ndarray) -> None:
         for a, b in write_batches(len(records)):
             part = records[a:b]
-            self._call(
+            self._write(
                 lambda part=part, a=a, b=b: self.sentences.upsert(
                     ids=[r.id for r in part],
                     documents=[r.text for r in part],
@@ -394,12 +428,12 @@ class ChromaStore:
             self._sentence_counts.pop(cid, None)
         for a, b in write_batches(len(ids)):
             part = ids[a:b]
-            self._call(lambda part=part: self.chunks.delete(ids=part))
-            self._call(lambda part=part: self.sentences.delete(where={"chunk_id": {"$in": part}}))
+            self._write(lambda part=part: self.chunks.delete(ids=part))
+            self._write(lambda part=part: self.sentences.delete(where={"chunk_id": {"$in": part}}))
 
     def delete_document(self, document_id: str) -> None:
-        self._call(lambda: self.chunks.delete(where={"document_id": document_id}))
-        self._call(lambda: self.sentences.delete(where={"document_id": document_id}))
+        self._write(lambda: self.chunks.delete(where={"document_id": document_id}))
+        self._write(lambda: self.sentences.delete(where={"document_id": document_id}))
 
     # --- reads --------------------------------------------------------------------------------
     def count(self) -> int:

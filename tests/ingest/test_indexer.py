@@ -214,3 +214,34 @@ def test_chunks_indexed_without_sentence_counts_are_still_found(settings, fake_e
     # a mix of known and unknown chunks keeps the chunk order
     store._sentence_counts[chunk_ids[-1]] = len([i for i, _ in expected if i.startswith(chunk_ids[-1])])
     assert [(r.id, r.text) for r, _ in store.sentences_of(chunk_ids)] == expected
+
+
+def test_a_failed_sentence_write_stops_the_writer_before_the_error_propagates(
+    settings, fake_embedder, corpus_copy: Path, monkeypatch
+):
+    """The first write that fails ends the ingest: no later batch goes to Chroma, the writer thread
+    is gone when the error reaches the caller, and nothing is recorded as indexed."""
+    import threading
+
+    from assistant.ingest import indexer as indexer_module
+    from assistant.ingest.run import make_indexer
+
+    stores = Stores.open(settings, fake_embedder)
+    monkeypatch.setattr(indexer_module, "WRITE_BATCH", 5)  # many batches for the writer
+    written: list[int] = []
+
+    def failing(records, vectors):
+        written.append(len(records))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(stores.chroma, "add_sentences", failing)
+    try:
+        make_indexer(stores).run(corpus_copy, progress=False)
+    except OSError as exc:
+        assert exc.errno == 28
+    else:
+        raise AssertionError("the failed write did not fail the ingest")
+    assert len(written) == 1  # the first batch only, of many
+    assert not [t for t in threading.enumerate() if t.name.startswith("ingest-writer")]
+    assert stores.chroma.count() == 0
+    assert DocumentStore(stores.sessions).list() == []

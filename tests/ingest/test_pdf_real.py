@@ -145,3 +145,21 @@ def test_split_pages_gives_the_page_of_each_paragraph(two_columns) -> None:
     text, breaks = split_pages(two_columns.text)
     assert len(breaks) == two_columns.pages - 1
     assert "\f" not in text
+
+
+def test_pages_read_by_worker_processes_give_the_same_text(tmp_path: Path, monkeypatch) -> None:
+    """A long PDF's pages are read by worker processes (one task per page here): the result is the
+    one read page by page in this process, and it really came from the workers (reading a page
+    in this process fails)."""
+    from assistant.ingest.loaders import pdf as pdf_loader
+
+    path = chromium_pdf(tmp_path / "long.pdf", repeat=8)
+    alone = pdf_loader.load_pdf(path, workers=1)
+    assert alone.pages >= 3
+    monkeypatch.setattr(pdf_loader, "PAGES_PER_TASK", 1)
+
+    def not_here(*_args):
+        raise AssertionError("a page was read in the parent process")
+
+    monkeypatch.setattr(pdf_loader, "_read", not_here)
+    assert pdf_loader.load_pdf(path, workers=2) == alone

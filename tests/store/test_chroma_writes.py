@@ -30,3 +30,26 @@ def test_more_sentences_than_one_chroma_call_takes(tmp_path: Path, fake_embedder
     store.update_chunk_metadata(chunks, {"long": "عنوان جديد"})
     store.delete_chunks([c.id for c in chunks[: n - 10]])
     assert store.count() == 10 and store.sentences.count() == 10
+
+
+def test_a_failed_write_lets_go_of_the_embedded_chroma(tmp_path: Path, fake_embedder) -> None:
+    """After a write fails, the store goes on with a fresh embedded Chroma (chromadb shares one
+    SQLite pool per folder in a process; reusing the one a write failed in can hang): what was
+    written before is still there and the next writes work."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    store = ChromaStore(tmp_path, fake_embedder)
+    chunks = [Chunk(f"c{i}", "doc", i, i * 10, i * 10 + 9, f"جملة رقم {i}.") for i in range(3)]
+    vectors = np.random.default_rng(0).random((3, fake_embedder.dimension), dtype=np.float32)
+    store.add_chunks(chunks, vectors, {"doc": "وثيقة"})
+    before = SharedSystemClient._identifier_to_system[str(store.path)]
+    try:
+        store.add_chunks(chunks, vectors[:, :5], {"doc": "وثيقة"})  # wrong dimension: Chroma refuses
+    except Exception:  # noqa: BLE001 - whatever Chroma raises for it
+        pass
+    else:
+        raise AssertionError("Chroma took vectors of the wrong dimension")
+    assert store.count() == 3  # reopened by itself
+    assert SharedSystemClient._identifier_to_system[str(store.path)] is not before  # a new pool
+    store.add_chunks(chunks[:1], vectors[:1], {"doc": "وثيقة جديدة"})
+    assert store.count() == 3

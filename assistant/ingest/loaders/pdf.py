@@ -11,12 +11,21 @@ The text has one paragraph per line, paragraphs separated by blank lines, and a 
 (``\\f``) at the start of every page after the first, so that later stages can tell the page
 of any offset (:mod:`assistant.ingest.structure`). A page without a text layer is OCRed
 (:mod:`.ocr`) when Tesseract is installed, and reported otherwise.
+
+Reading the glyphs and rows of a page (:func:`_read`) is pure Python on each page alone and
+most of the loading time, so a long PDF's pages are read by worker processes, one per CPU
+(``PARALLEL_MIN_PAGES`` and more pages; a forkserver, so no thread state is copied), then put
+together here in page order: the result is the same as reading them one by one.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 import statistics
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +51,12 @@ from assistant.ingest.loaders.pdf_layout import (
 )
 from assistant.ingest.loaders.pdf_tables import find_tables
 
+log = logging.getLogger(__name__)
+
+PARALLEL_MIN_PAGES = 16  # below this, starting worker processes costs more than it saves
+PAGES_PER_TASK = 8
+MAX_WORKERS = 4
+
 
 @dataclass
 class _Page:
@@ -54,8 +69,9 @@ class _Page:
     empty: bool = False
 
 
-def load_pdf(path: Path) -> LoadedText:
-    """A PDF: paragraphs in reading order, pages separated by form feeds, title and info."""
+def load_pdf(path: Path, *, workers: int | None = None) -> LoadedText:
+    """A PDF: paragraphs in reading order, pages separated by form feeds, title and info.
+    ``workers``: processes reading pages (default: one per CPU for a long PDF; 1: none)."""
     import pypdfium2 as pdfium
 
     if b"%PDF-" not in _read_head(path):  # the header may follow some junk bytes
@@ -71,7 +87,7 @@ def load_pdf(path: Path) -> LoadedText:
         fail(path, f"the PDF is damaged or not a valid PDF ({short_error(exc)})")
     try:
         info = pdf.get_metadata_dict()
-        pages = [_read(pdf, i) for i in range(len(pdf))]
+        pages = _read_pages(path, pdf, workers)
     except pdfium.PdfiumError as exc:
         fail(path, f"the PDF is damaged or not a valid PDF ({short_error(exc)})")
     finally:
@@ -143,6 +159,48 @@ def load_pdf(path: Path) -> LoadedText:
         pages=page_count,
         ocr_pages=ocr_pages,
     )
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _read_pages(path: Path, pdf: Any, workers: int | None) -> list[_Page]:
+    """Every page of ``pdf`` read by :func:`_read`, in order: by worker processes for a long PDF."""
+    count = len(pdf)
+    tasks = [(a, min(a + PAGES_PER_TASK, count)) for a in range(0, count, PAGES_PER_TASK)]
+    if workers is None:
+        workers = min(_cpus(), MAX_WORKERS) if count >= PARALLEL_MIN_PAGES else 1
+    workers = min(workers, len(tasks))
+    if workers > 1:
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])  # workers start with this module loaded
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                parts = pool.map(_read_range, [str(path)] * len(tasks), *zip(*tasks, strict=True))
+                return [page for part in parts for page in part]
+        except (OSError, ValueError, RuntimeError) as exc:
+            import pypdfium2 as pdfium
+
+            if isinstance(exc, pdfium.PdfiumError):
+                raise
+            # no worker processes here (a sandbox, no /dev/shm): read the pages in this one
+            log.warning("PDF pages read in one process (%s: %s)", type(exc).__name__, exc)
+    return [_read(pdf, i) for i in range(count)]
+
+
+def _read_range(path: str, start: int, stop: int) -> list[_Page]:
+    """Pages ``start`` to ``stop - 1`` of the PDF at ``path`` (in a worker process)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return [_read(pdf, i) for i in range(start, stop)]
+    finally:
+        pdf.close()
 
 
 def _read(pdf: Any, index: int) -> _Page:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _UNMAPPED = {0x0000, 0xFFFD, 0xFFFE, 0xFFFF}
@@ -72,6 +73,7 @@ def _actual_text(raw: Any, obj: Any, buf: Any) -> tuple[str, int] | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a page repeats the same few hundred clusters: decoded once each
 def _decode_actual_text(data: bytes) -> str:
     """The ActualText string from the bytes pdfium returns for it.
 
