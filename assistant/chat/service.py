@@ -118,7 +118,7 @@ class Assistant:
             return
         current = self._read_generation()
         if current != self.retriever.generation or not loaded:
-            self.store.reopen()  # a rebuild elsewhere creates new collections
+            self.store.reload()  # another process's ingest: new files, maybe new collections
             self.retriever.reload(current)  # from the snapshot persisted for it when there is a sound one
             self._generation = current
 

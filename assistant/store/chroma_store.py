@@ -239,6 +239,15 @@ class ChromaStore:
         """Fetch the collections again (another process may have rebuilt them: new collection ids)."""
         self._chunks = self._sentences = None
 
+    def reload(self) -> None:
+        """See the index as another process left it: the collections fetched again and, embedded,
+        a fresh Chroma system. An embedded system keeps what it read of the segments on disk, so
+        after an ingest by another process (a CLI ingest next to the server) reading vectors through
+        the old one failed ("Error creating hnsw segment reader: Nothing found on disk")."""
+        self.reopen()
+        if self.url is None:
+            self._discard_connection()
+
     def _call(self, operation: Callable[[], T]) -> T:
         """Run one Chroma operation: connection errors become StoreUnavailable (and drop the client);
         a collection that vanished (rebuilt elsewhere) is fetched again and the operation retried once."""

@@ -69,15 +69,29 @@ def _documents(settings: Settings) -> int:
         return 0
 
 
+def _lock_held(lock: Path) -> bool:
+    """Whether some process holds ``lock`` (filelock's flock), read from /proc/locks: probing it by
+    taking it would make the ingest itself wait for a moment and say so."""
+    try:
+        inode = lock.stat().st_ino
+    except FileNotFoundError:
+        return False
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if "FLOCK" in fields and "->" not in fields and any(f.endswith(f":{inode}") for f in fields):
+            return True
+    return False
+
+
 def _wait_until_writing(process: subprocess.Popen, settings: Settings, timeout: float = 60) -> None:
-    """Until the ingest process has stored its first documents (it holds the lock by then)."""
+    """Until the ingest process holds the index lock (it writes only while it does)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, "the first ingest finished before the second started; make it slower"
-        if (settings.data_dir / "assistant.db").exists() and _documents(settings) > 0:
+        if _lock_held(settings.data_dir / LOCK_NAME):
             return
-        time.sleep(0.05)
-    raise AssertionError("the first ingest never started writing")
+        time.sleep(0.02)
+    raise AssertionError("the first ingest never took the index lock")
 
 
 def _hold(lock: Path) -> subprocess.Popen:
