@@ -136,7 +136,7 @@ class AnswerPipeline:
                 floor=self.settings.answer_type_floor,
             )
             evidence = head + tail
-            if asked is not None and typed:
+            if asked is not None and typed and evidence:
                 evidence[0] = with_span(evidence[0], asked.span(evidence[0].sentence.text, question))
         hits = rerank_hits(hits, evidence)
         if best < self.reader_threshold("support_floor"):

@@ -141,3 +141,19 @@ def test_the_short_answer_is_the_asked_date_or_count(question, sentence, span):
 )
 def test_no_short_answer_when_it_is_not_unique(question, sentence):
     assert AskedType.of(question).span(sentence, question) is None
+
+
+def test_a_when_question_over_chunks_without_quotable_sentences_is_declined(
+    settings, fake_embedder, corpus_copy, monkeypatch
+):
+    """Retrieval finds chunks but none of their sentences can be quoted (no sentence records, as
+    in an index built by other tools): the check has no sentence to lead with and nothing breaks."""
+    from assistant.chat import pipeline as pipeline_module
+    from assistant.chat.service import Assistant
+    from tests.conftest import ingest_into
+
+    assistant = Assistant(settings, embedder=fake_embedder)
+    ingest_into(assistant, corpus_copy, progress=False)
+    monkeypatch.setattr(pipeline_module, "score_evidence", lambda *args, **kwargs: [])
+    found = assistant.pipeline.retrieve_evidence("متى أطلقت شبكة المدن القوية؟")
+    assert found.hits and found.evidence == [] and found.decline is not None
