@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from assistant.answer.evidence import Evidence
-from assistant.reader.features import question_type
+from assistant.reader.features import _B, _E, _words, question_type
 from assistant.text.arabic import bm25_tokens, normalize
 
 CHECKED = ("when", "count")
@@ -45,19 +45,14 @@ _NUMBER = re.compile(r"\d+(?:[.,٫]\d+)?")
 _YEAR = re.compile(r"^(?:1[5-9]\d\d|20\d\d)$")
 
 
-def _alternatives(*forms: str) -> str:
-    return "|".join(sorted({normalize(f) for f in forms}, key=len, reverse=True))
-
-
-_B, _E = r"(?<!\w)", r"(?!\w)"
-_MONTHS = _alternatives(
+_MONTHS = _words(
     "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس", "اغسطس",
     "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "اذار", "نيسان",
     "أيار", "ايار", "حزيران", "تموز", "آب", "أيلول", "ايلول", "تشرين", "جانفي", "فيفري", "أفريل",
     "افريل", "ماي", "جوان", "جويلية", "أوت", "اوت",
 )  # fmt: skip
 # A time given without a calendar date: "last week", "today", "since", "next year", "the 21st century".
-_RELATIVE = _alternatives(
+_RELATIVE = _words(
     "الماضي", "الماضية", "القادم", "القادمة", "المقبل", "المقبلة", "اليوم", "أمس", "البارحة",
     "منذ", "حاليا", "حاليًا", "القرن", "الأسبوع", "مؤخرا", "مؤخرًا", "سابقا",
 )  # fmt: skip
@@ -65,7 +60,7 @@ _DATE_WORDS = re.compile(_B + r"[وبفل]?(?:ال)?(?:" + _MONTHS + r"|" + _REL
 _NUMBER_WORDS = re.compile(
     _B
     + r"[وبل]?(?:ال)?(?:"
-    + _alternatives(
+    + _words(
         "واحد",
         "اثنان",
         "اثنين",
@@ -166,7 +161,7 @@ _DATE_SPAN = re.compile(
     + r")"
     + _E
 )
-_QUALIFIER = _alternatives(
+_QUALIFIER = _words(
     "أكثر من", "اكثر من", "أقل من", "نحو", "حوالي", "حوالى", "قرابة", "ما يقرب من", "ما يقارب",
     "يقارب", "أزيد من", "زهاء", "نحو من",
 )  # fmt: skip
@@ -177,7 +172,7 @@ _COUNT_SPAN = re.compile(
 )
 
 _DUAL = re.compile(
-    r"(?:" + _alternatives("يومين", "عامين", "سنتين", "شهرين", "مرتين", "أسبوعين", "ساعتين") + r")\s*$"
+    r"(?:" + _words("يومين", "عامين", "سنتين", "شهرين", "مرتين", "أسبوعين", "ساعتين") + r")\s*$"
 )
 _DEFINITE_AFTER_NOUN = re.compile(r"(ال[^\s،,.؛;:()]+)\s+$")
 

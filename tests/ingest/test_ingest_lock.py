@@ -5,12 +5,10 @@ corrupted (Chroma, BM25 and the SQL catalogue agree afterwards)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -55,18 +53,6 @@ def _cli_ingest(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [ASSISTANT, "ingest", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-
-
-def _documents(settings: Settings) -> int:
-    """Documents stored so far, read-only (opening the assistant's engine here would migrate the
-    database while the ingest process may be migrating it)."""
-    try:
-        with contextlib.closing(
-            sqlite3.connect(f"file:{settings.data_dir / 'assistant.db'}?mode=ro", uri=True, timeout=5)
-        ) as connection:
-            return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 def _lock_held(lock: Path) -> bool:

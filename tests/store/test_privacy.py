@@ -10,30 +10,13 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from assistant.chat.followups import QuestionRewriter
 from assistant.chat.service import Assistant
 from assistant.store.models import AnswerRecord, utcnow
 from assistant.store.retention import purge_older_than
 from tests.conftest import ingest_into
+from tests.store.conftest import EchoRewriter
 
 SECRET = "سؤال شخصي عن مدينة بعينها"
-
-
-class EchoRewriter(QuestionRewriter):
-    """Rewrites a follow-up the way an LLM might: carrying the previous standalone question."""
-
-    def rewrite(self, question, history):
-        if not history:
-            return question
-        return f"{question} ({history[-1].standalone or history[-1].question})"
-
-
-@pytest.fixture
-def assistant(db_settings, fake_embedder, corpus_copy):
-    db_settings.refusal_threshold = 0.0
-    a = Assistant(db_settings, embedder=fake_embedder, rewriter=EchoRewriter())
-    ingest_into(a, corpus_copy, progress=False)
-    return a
 
 
 def test_purge_clears_newer_rewrites_that_carry_a_purged_question(assistant):

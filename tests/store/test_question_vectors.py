@@ -14,8 +14,6 @@ import pytest
 from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
-from assistant.chat.followups import QuestionRewriter
-from assistant.chat.service import Assistant
 from assistant.embedding import HashEmbedder
 from assistant.staff.gaps import content_gaps
 from assistant.staff.insights import Period
@@ -23,26 +21,9 @@ from assistant.store import question_vectors
 from assistant.store.models import AnswerRecord, AnswerStats, utcnow
 from assistant.store.retention import purge_older_than
 from assistant.types import Answer
-from tests.conftest import CountingEmbedder, ingest_into
+from tests.conftest import CountingEmbedder
 
 SECRET = "سؤال شخصي عن ميزانية مدينة بعينها"
-
-
-class EchoRewriter(QuestionRewriter):
-    """Carries the previous standalone question into a follow-up, as an LLM rewrite might."""
-
-    def rewrite(self, question, history):
-        if not history:
-            return question
-        return f"{question} ({history[-1].standalone or history[-1].question})"
-
-
-@pytest.fixture
-def assistant(db_settings, fake_embedder, corpus_copy):
-    db_settings.refusal_threshold = 0.0
-    a = Assistant(db_settings, embedder=fake_embedder, rewriter=EchoRewriter())
-    ingest_into(a, corpus_copy, progress=False)
-    return a
 
 
 def _vectors(assistant) -> dict[str, tuple[bytes | None, str | None, str]]:
